@@ -1,0 +1,77 @@
+#pragma once
+// Condition operators and their evaluation against a request context.
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "accessgraph/condition/context.hpp"
+#include "accessgraph/condition/values.hpp"
+#include "accessgraph/match/arn.hpp"
+#include "accessgraph/match/pattern.hpp"
+
+namespace accessgraph::condition {
+
+enum class OperatorFamily : std::uint8_t {
+  kStringEquals, kStringEqualsIgnoreCase, kStringLike,
+  kNumericEquals, kNumericLessThan, kNumericLessThanEquals, kNumericGreaterThan, kNumericGreaterThanEquals,
+  kDateEquals, kDateLessThan, kDateLessThanEquals, kDateGreaterThan, kDateGreaterThanEquals,
+  kBool, kBinaryEquals, kIpAddress, kArnLike, kNull,
+};
+
+enum class SetQualifier : std::uint8_t { kNone, kForAllValues, kForAnyValue };
+
+struct Operator {
+  OperatorFamily family;
+  bool negated = false;    // StringNotEquals, NumericNotEquals, NotIpAddress, ArnNotLike, ...
+  bool if_exists = false;  // ...IfExists
+  SetQualifier qualifier = SetQualifier::kNone;
+  std::string name;        // as written in the policy
+
+  // nullopt for an unknown operator name.
+  static std::optional<Operator> parse(std::string_view name);
+};
+
+// One compiled policy value of a condition.
+struct ConditionValue {
+  std::string text;
+  match::Pattern pattern;        // String*, Binary, Bool (literal or with wildcards / variables)
+  match::ArnPattern arn;         // Arn*
+  double number = 0;             // Numeric*, Date* (epoch seconds)
+  IpNetwork network;             // IpAddress
+  bool null_is_true = false;     // Null
+};
+
+// One operator applied to one key: `"StringEquals": {"aws:username": ["a", "b"]}`.
+struct ConditionClause {
+  Operator op;
+  std::string key;        // as written
+  std::string key_lower;
+  std::vector<ConditionValue> values;
+  bool has_variables = false;  // some value holds a policy variable
+
+  bool evaluate(const RequestContext& context) const noexcept;
+};
+
+// A Condition block: every clause must hold (AND).
+struct ConditionBlock {
+  std::vector<ConditionClause> clauses;
+  bool evaluate(const RequestContext& context) const noexcept {
+    for (const auto& clause : clauses) {
+      if (!clause.evaluate(context)) return false;
+    }
+    return true;
+  }
+  bool empty() const noexcept { return clauses.empty(); }
+};
+
+}  // namespace accessgraph::condition
+
+namespace accessgraph::condition {
+// Compiles one policy value for `op`; nullopt when the value is not valid for the operator
+// (a number for Numeric*, a date for Date*, an address or CIDR for IpAddress, true/false for Null).
+std::optional<ConditionValue> compile_value(const Operator& op, std::string_view text, bool variables);
+}  // namespace accessgraph::condition

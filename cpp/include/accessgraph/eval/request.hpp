@@ -1,0 +1,31 @@
+#pragma once
+// One API call to authorize.
+#include <string>
+#include <string_view>
+
+#include "accessgraph/condition/context.hpp"
+#include "accessgraph/match/principal.hpp"
+
+namespace accessgraph::eval {
+
+struct Request {
+  match::CallerIdentity principal;
+  std::string action;        // as given, e.g. s3:GetObject
+  std::string action_lower;  // matching form
+  std::string resource;      // an ARN, or "*" for actions without resource-level permissions
+  std::string resource_account;
+  condition::RequestContext context;
+
+  // `principal_account` / `resource_account` may be empty: they default to the ARN's account
+  // field (and, for a "*" resource, to the caller's account).
+  static Request make(std::string_view principal, std::string_view action, std::string_view resource,
+                      std::string_view principal_account = {}, std::string_view resource_account = {});
+
+  // Principal and resource belong to one account (anonymous calls never do).
+  bool same_account() const noexcept {
+    return !principal.is_anonymous() && !principal.account.empty() &&
+           principal.account == resource_account;
+  }
+};
+
+}  // namespace accessgraph::eval

@@ -1,0 +1,80 @@
+#pragma once
+// The IAM policy document model. A Policy is parsed from JSON once into this compiled, immutable
+// form (actions lower-cased, patterns tokenized, condition values typed); evaluation never touches
+// JSON. https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements.html
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "accessgraph/condition/condition.hpp"
+#include "accessgraph/match/arn.hpp"
+#include "accessgraph/match/pattern.hpp"
+#include "accessgraph/match/principal.hpp"
+
+namespace accessgraph::policy {
+
+enum class Effect : std::uint8_t { kAllow, kDeny };
+const char* to_string(Effect e) noexcept;
+
+enum class Version : std::uint8_t {
+  kNone,        // no Version element: policy variables are literal text
+  k2008_10_17,  // policy variables are literal text
+  k2012_10_17,  // policy variables are substituted
+};
+
+struct Statement {
+  std::string sid;            // "" when absent
+  std::size_t index = 0;      // position in the Statement list
+  std::string json_pointer;   // e.g. /Statement/2
+  Effect effect = Effect::kAllow;
+
+  bool not_action = false;
+  std::vector<match::Pattern> actions;       // lower-cased
+  bool has_resource = false;                 // false: no Resource/NotResource (trust policies)
+  bool not_resource = false;
+  std::vector<match::ResourcePattern> resources;
+  bool has_principal = false;                // false: identity policy / SCP statement
+  bool not_principal = false;
+  match::PrincipalSpec principal;
+  condition::ConditionBlock condition;
+
+  // Action element matches `action_lower` (already lower-cased).
+  bool matches_action(std::string_view action_lower) const noexcept;
+  bool matches_resource(std::string_view resource, const condition::RequestContext& ctx) const noexcept;
+  // Human label: `#2 (Sid "AllowRead")`.
+  std::string label() const;
+};
+
+class Policy {
+ public:
+  // Throws ParseError. `name` labels the policy in explanations.
+  static std::shared_ptr<const Policy> parse(std::string_view json_text, std::string name = {});
+
+  const std::string& name() const noexcept { return name_; }
+  const std::string& id() const noexcept { return id_; }
+  Version version() const noexcept { return version_; }
+  const std::vector<Statement>& statements() const noexcept { return statements_; }
+
+  // Used by the parser only.
+  Policy(std::string name, std::string id, Version version, std::vector<Statement> statements)
+      : name_(std::move(name)), id_(std::move(id)), version_(version), statements_(std::move(statements)) {}
+
+ private:
+  std::string name_;
+  std::string id_;
+  Version version_;
+  std::vector<Statement> statements_;
+};
+
+using PolicyPtr = std::shared_ptr<const Policy>;
+
+// Largest policy document accepted (AWS's own limits are far lower: 10,240 characters for a
+// managed policy, 20 KB for an S3 bucket policy). Bigger input is rejected as `too-large`.
+inline constexpr std::size_t kMaxPolicyBytes = 1 << 20;
+// Deepest JSON nesting accepted; a policy needs 5 levels.
+inline constexpr int kMaxJsonDepth = 64;
+
+}  // namespace accessgraph::policy

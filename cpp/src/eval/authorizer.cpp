@@ -1,0 +1,331 @@
+// The AWS policy evaluation logic, one rule per function where it helps reading.
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic-cross-account.html
+#include "accessgraph/eval/authorizer.hpp"
+
+#include <array>
+
+#include "accessgraph/resource/public_policy.hpp"
+#include "accessgraph/match/arn.hpp"
+
+namespace accessgraph::eval {
+
+using match::PrincipalMatch;
+using policy::Effect;
+using policy::Policy;
+using policy::Statement;
+
+const char* to_string(DecisionKind d) noexcept {
+  switch (d) {
+    case DecisionKind::kAllowed: return "Allowed";
+    case DecisionKind::kImplicitlyDenied: return "ImplicitlyDenied";
+    case DecisionKind::kExplicitlyDenied: return "ExplicitlyDenied";
+  }
+  return "ImplicitlyDenied";
+}
+
+const char* to_string(PolicyKind k) noexcept {
+  switch (k) {
+    case PolicyKind::kIdentity: return "identity policy";
+    case PolicyKind::kPermissionsBoundary: return "permissions boundary";
+    case PolicyKind::kSessionPolicy: return "session policy";
+    case PolicyKind::kServiceControlPolicy: return "SCP";
+    case PolicyKind::kResourceControlPolicy: return "RCP";
+    case PolicyKind::kResourcePolicy: return "resource policy";
+  }
+  return "policy";
+}
+
+bool is_role_trust_action(std::string_view a) noexcept {
+  return a == "sts:assumerole" || a == "sts:assumerolewithsaml" || a == "sts:assumerolewithwebidentity" ||
+         a == "sts:tagsession" || a == "sts:setsourceidentity" || a == "sts:setcontext";
+}
+
+namespace {
+
+// Collects the statements that applied, only when an explanation is asked for.
+struct Trace {
+  std::vector<StatementMatch> denies;
+  std::vector<StatementMatch> allows;
+  void record(PolicyKind kind, const Policy& p, const std::string* level, const Statement& st, PrincipalMatch pm) {
+    StatementMatch m{kind, p.name(), level ? *level : std::string(), st.index, st.sid, st.effect, pm, st.json_pointer};
+    (st.effect == Effect::kDeny ? denies : allows).push_back(std::move(m));
+  }
+};
+
+// What one policy contributes to a request.
+struct PolicyScan {
+  bool allow = false;
+  bool deny = false;
+  PrincipalMatch best_allow = PrincipalMatch::kNone;  // resource-based policies
+  bool allow_names_account = false;                    // an Allow naming the caller's account
+};
+
+bool rank_higher(PrincipalMatch a, PrincipalMatch b) { return static_cast<int>(a) > static_cast<int>(b); }
+
+// Does the statement's Principal / NotPrincipal apply to the caller? (resource-based policies)
+PrincipalMatch principal_applies(const Statement& st, const Request& req, bool has_boundary) noexcept {
+  if (!st.has_principal) return PrincipalMatch::kNone;  // a resource policy statement must name principals
+  if (st.not_principal) {
+    // NotPrincipal with Deny always applies to a principal that has a permissions boundary
+    // (IAM User Guide, NotPrincipal: "principals with permissions boundaries").
+    if (st.effect == Effect::kDeny && has_boundary) return PrincipalMatch::kNotPrincipal;
+    return st.principal.excludes(req.principal) ? PrincipalMatch::kNone : PrincipalMatch::kNotPrincipal;
+  }
+  return st.principal.match(req.principal);
+}
+
+PolicyScan scan(const Policy& p, PolicyKind kind, const Request& req, bool resource_based, bool has_boundary,
+                const std::string* level, Trace* trace) noexcept {
+  PolicyScan out;
+  for (const Statement& st : p.statements()) {
+    if (!st.matches_action(req.action_lower)) continue;
+    PrincipalMatch pm = PrincipalMatch::kNone;
+    if (resource_based) {
+      pm = principal_applies(st, req, has_boundary);
+      if (pm == PrincipalMatch::kNone) continue;
+    }
+    if (!st.matches_resource(req.resource, req.context)) continue;
+    if (!st.condition.evaluate(req.context)) continue;
+    if (st.effect == Effect::kDeny) {
+      out.deny = true;
+    } else {
+      out.allow = true;
+      if (rank_higher(pm, out.best_allow)) out.best_allow = pm;
+      if (pm == PrincipalMatch::kAccount) out.allow_names_account = true;
+    }
+    if (trace) {
+      try {
+        trace->record(kind, p, level, st, pm);
+      } catch (...) {  // explanations are best effort; the decision stands
+      }
+    }
+  }
+  return out;
+}
+
+bool is_kms_key(std::string_view resource) noexcept {
+  std::array<std::string_view, 6> parts;
+  return match::split_arn(resource, parts) == 6 && parts[2] == "kms" &&
+         parts[5].substr(0, 4) == "key/";
+}
+
+bool is_iam_role(std::string_view resource) noexcept {
+  std::array<std::string_view, 6> parts;
+  return match::split_arn(resource, parts) == 6 && parts[2] == "iam" && parts[5].substr(0, 5) == "role/";
+}
+
+bool is_s3(std::string_view resource) noexcept { return resource.substr(0, 11) == "arn:aws:s3:"; }
+
+struct Outcome {
+  DecisionKind decision;
+  const char* rule;
+};
+
+// Everything the decision depends on, gathered in one pass over the policies.
+struct Facts {
+  bool deny = false;
+  bool identity_allow = false;
+  bool boundary_allows = true;  // no boundary: nothing to restrict
+  bool session_allows = true;
+  bool scp_allows = true;
+  int scp_missing_level = -1;
+  PolicyScan resource;
+};
+
+Facts gather(const Request& req, const PolicySet& ps, Trace* trace) noexcept {
+  Facts f;
+  const bool anonymous = req.principal.is_anonymous();
+  const bool has_boundary = ps.permissions_boundary != nullptr && !anonymous;
+  if (!anonymous) {
+    for (const auto& p : ps.identity_policies) {
+      PolicyScan s = scan(*p, PolicyKind::kIdentity, req, false, false, nullptr, trace);
+      f.deny |= s.deny;
+      f.identity_allow |= s.allow;
+    }
+    if (ps.permissions_boundary) {
+      PolicyScan s = scan(*ps.permissions_boundary, PolicyKind::kPermissionsBoundary, req, false, false, nullptr, trace);
+      f.deny |= s.deny;
+      f.boundary_allows = s.allow;
+    }
+    if (ps.session_policy) {
+      PolicyScan s = scan(*ps.session_policy, PolicyKind::kSessionPolicy, req, false, false, nullptr, trace);
+      f.deny |= s.deny;
+      f.session_allows = s.allow;
+    }
+    // SCPs: every level must allow; a deny at any level wins. Never for anonymous callers.
+    for (std::size_t i = 0; i < ps.scp_levels.size(); ++i) {
+      bool level_allows = false;
+      for (const auto& p : ps.scp_levels[i].policies) {
+        PolicyScan s = scan(*p, PolicyKind::kServiceControlPolicy, req, false, false, &ps.scp_levels[i].name, trace);
+        f.deny |= s.deny;
+        level_allows |= s.allow;
+      }
+      if (!level_allows && f.scp_allows) {
+        f.scp_allows = false;
+        f.scp_missing_level = static_cast<int>(i);
+      }
+    }
+  }
+  // RCPs: each level implicitly carries RCPFullAWSAccess, so only their Deny statements matter.
+  for (const auto& level : ps.rcp_levels) {
+    for (const auto& p : level.policies) {
+      PolicyScan s = scan(*p, PolicyKind::kResourceControlPolicy, req, true, has_boundary, &level.name, trace);
+      f.deny |= s.deny;
+    }
+  }
+  if (ps.resource_policy) {
+    f.resource = scan(*ps.resource_policy, PolicyKind::kResourcePolicy, req, true, has_boundary, nullptr, trace);
+    f.deny |= f.resource.deny;
+  }
+  return f;
+}
+
+// Same account: a resource policy statement that names the caller grants by itself. One naming the
+// IAM user or the session ARN is not limited by the permissions boundary; one naming the session
+// ARN is not limited by the session policy either; one naming the role ARN (or "*") is limited by
+// both. Naming only the account grants nothing: it delegates to identity policies.
+// (IAM User Guide, policy evaluation logic: "Resource-based policies" and "Permissions boundaries";
+// FORMAT.md conventions 2, 6, 7.)
+bool same_account_resource_policy_grants(const Facts& f) noexcept {
+  if (!f.resource.allow) return false;
+  switch (f.resource.best_allow) {
+    case PrincipalMatch::kUser: return f.session_allows;
+    case PrincipalMatch::kSession: return true;
+    case PrincipalMatch::kAccount:
+    case PrincipalMatch::kNone: return false;
+    default: return f.boundary_allows && f.session_allows;
+  }
+}
+
+bool identity_path_allows(const Facts& f) noexcept {
+  return f.identity_allow && f.boundary_allows && f.session_allows;
+}
+
+Outcome decide(const Request& req, const PolicySet& ps, const Facts& f) noexcept {
+  const bool anonymous = req.principal.is_anonymous();
+  if (f.deny) return {DecisionKind::kExplicitlyDenied, "explicit-deny"};
+  if (!f.scp_allows) return {DecisionKind::kImplicitlyDenied, "scp-level-missing-allow"};
+
+  bool allowed = false;
+  const char* rule = "no-applicable-allow";
+  if (anonymous) {
+    // Anonymous callers are granted access only by a resource policy open to "*" (FORMAT.md 9).
+    allowed = f.resource.allow &&
+              (f.resource.best_allow == PrincipalMatch::kWildcard || f.resource.best_allow == PrincipalMatch::kNotPrincipal);
+    rule = allowed ? "anonymous-resource-policy-allow" : "anonymous-needs-public-resource-policy";
+  } else if (is_role_trust_action(req.action_lower) && is_iam_role(req.resource)) {
+    // Role trust policy: always required, even in the same account (FORMAT.md 5).
+    if (!ps.resource_policy || !f.resource.allow) {
+      rule = "trust-policy-missing-allow";
+    } else if (req.same_account()) {
+      allowed = same_account_resource_policy_grants(f) || identity_path_allows(f);
+      rule = allowed ? "trust-policy-allow" : "trust-policy-names-account-identity-missing";
+    } else {
+      allowed = identity_path_allows(f);
+      rule = allowed ? "cross-account-trust-and-identity-allow" : "cross-account-identity-missing-allow";
+    }
+  } else if (is_kms_key(req.resource)) {
+    // KMS: IAM policies of the key's account count only if the key policy allows the account
+    // (KMS Developer Guide, "Key policies"; FORMAT.md 4).
+    if (!ps.resource_policy || !f.resource.allow) {
+      rule = "key-policy-missing-allow";
+    } else if (req.same_account()) {
+      allowed = same_account_resource_policy_grants(f) || (f.resource.allow_names_account && identity_path_allows(f));
+      rule = allowed ? "key-policy-allow" : "key-policy-identity-missing-allow";
+    } else {
+      allowed = identity_path_allows(f);
+      rule = allowed ? "cross-account-key-policy-and-identity-allow" : "cross-account-identity-missing-allow";
+    }
+  } else if (req.same_account()) {
+    if (identity_path_allows(f)) {
+      allowed = true;
+      rule = "identity-policy-allow";
+    } else if (same_account_resource_policy_grants(f)) {
+      allowed = true;
+      rule = "resource-policy-allow";
+    } else {
+      rule = f.identity_allow ? (f.boundary_allows ? "session-policy-missing-allow" : "permissions-boundary-missing-allow")
+                              : "no-applicable-allow";
+    }
+  } else {
+    // Cross account: the caller's identity policies and the resource policy must both allow.
+    const bool resource_allows = f.resource.allow;
+    allowed = identity_path_allows(f) && resource_allows;
+    rule = allowed ? "cross-account-both-allow"
+                   : (!resource_allows ? "cross-account-resource-policy-missing-allow" : "cross-account-identity-missing-allow");
+  }
+  if (!allowed) return {DecisionKind::kImplicitlyDenied, rule};
+
+  // S3 Block Public Access, RestrictPublicBuckets: with a public bucket policy, only principals of
+  // the bucket owner's account (and AWS services) keep access (S3 User Guide, "Blocking public access").
+  if (ps.options.s3_restrict_public_buckets && !req.same_account() && is_s3(req.resource) && ps.resource_policy &&
+      resource::is_public_policy(*ps.resource_policy)) {
+    return {DecisionKind::kExplicitlyDenied, "s3-block-public-access-restrict-public-buckets"};
+  }
+  return {DecisionKind::kAllowed, rule};
+}
+
+}  // namespace
+
+DecisionKind evaluate(const Request& req, const PolicySet& ps) noexcept {
+  // sts:GetCallerIdentity needs no permission and cannot be denied (STS API reference).
+  if (!req.principal.is_anonymous() && req.action_lower == "sts:getcalleridentity") return DecisionKind::kAllowed;
+  return decide(req, ps, gather(req, ps, nullptr)).decision;
+}
+
+Explanation explain(const Request& req, const PolicySet& ps) {
+  Explanation e;
+  if (!req.principal.is_anonymous() && req.action_lower == "sts:getcalleridentity") {
+    e.decision = DecisionKind::kAllowed;
+    e.rule = "get-caller-identity";
+    e.notes.push_back("sts:GetCallerIdentity is allowed for every authenticated caller, even against an explicit deny");
+    return e;
+  }
+  Trace trace;
+  const Facts f = gather(req, ps, &trace);
+  const Outcome o = decide(req, ps, f);
+  e.decision = o.decision;
+  e.rule = o.rule;
+  e.denies = std::move(trace.denies);
+  e.allows = std::move(trace.allows);
+  const std::string& action = req.action;
+  if (o.decision != DecisionKind::kAllowed && !f.deny) {
+    if (!f.scp_allows) {
+      e.missing.push_back("no SCP at level " + ps.scp_levels[static_cast<std::size_t>(f.scp_missing_level)].name +
+                          " allows " + action);
+    }
+    const bool anonymous = req.principal.is_anonymous();
+    if (!anonymous && !f.identity_allow) e.missing.push_back("no identity policy allows " + action);
+    if (!anonymous && f.identity_allow && !f.boundary_allows) {
+      e.missing.push_back("the permissions boundary \"" + ps.permissions_boundary->name() + "\" does not allow " + action);
+    }
+    if (!anonymous && f.identity_allow && !f.session_allows) {
+      e.missing.push_back("the session policy does not allow " + action);
+    }
+    if (!f.resource.allow) {
+      if (ps.resource_policy) {
+        e.missing.push_back("no statement of the resource policy \"" + ps.resource_policy->name() +
+                            "\" allows this caller " + action);
+      } else if (!req.same_account() || anonymous) {
+        e.missing.push_back("the resource has no resource policy, which " +
+                            std::string(anonymous ? "anonymous" : "cross-account") + " access requires");
+      }
+    }
+    if (std::string(o.rule) == "key-policy-identity-missing-allow" && !f.resource.allow_names_account) {
+      e.notes.push_back("the key policy does not allow account " + req.resource_account +
+                        ", so IAM policies of that account do not apply to this key");
+    }
+  }
+  if (std::string(o.rule) == "s3-block-public-access-restrict-public-buckets") {
+    e.notes.push_back("S3 Block Public Access (RestrictPublicBuckets) is on and the bucket policy is public: only the "
+                      "bucket owner's account keeps access");
+  }
+  // Allow statements only contributed if access was granted.
+  if (o.decision != DecisionKind::kAllowed) {
+    if (o.decision == DecisionKind::kExplicitlyDenied && !e.denies.empty()) e.allows.clear();
+  }
+  return e;
+}
+
+}  // namespace accessgraph::eval

@@ -1,0 +1,27 @@
+#include "accessgraph/eval/request.hpp"
+
+#include <array>
+
+#include "accessgraph/match/arn.hpp"
+
+namespace accessgraph::eval {
+
+Request Request::make(std::string_view principal, std::string_view action, std::string_view resource,
+                      std::string_view principal_account, std::string_view resource_account) {
+  Request r;
+  r.principal = match::CallerIdentity::parse(principal, principal_account);
+  r.action = std::string(action);
+  r.action_lower = condition::to_lower_ascii(action);
+  r.resource = std::string(resource);
+  if (!resource_account.empty()) {
+    r.resource_account = std::string(resource_account);
+  } else if (resource == "*") {
+    r.resource_account = r.principal.account;
+  } else {
+    std::array<std::string_view, 6> parts;
+    if (match::split_arn(resource, parts) == 6) r.resource_account = std::string(parts[4]);
+  }
+  return r;
+}
+
+}  // namespace accessgraph::eval

@@ -1,0 +1,183 @@
+#include "accessgraph/match/principal.hpp"
+
+#include <array>
+
+#include "accessgraph/match/arn.hpp"
+
+namespace accessgraph::match {
+
+const char* to_string(PrincipalMatch m) noexcept {
+  switch (m) {
+    case PrincipalMatch::kNone: return "none";
+    case PrincipalMatch::kAccount: return "account";
+    case PrincipalMatch::kWildcard: return "wildcard";
+    case PrincipalMatch::kRole: return "role";
+    case PrincipalMatch::kUser: return "user";
+    case PrincipalMatch::kSession: return "session";
+    case PrincipalMatch::kService: return "service";
+    case PrincipalMatch::kFederated: return "federated";
+    case PrincipalMatch::kNotPrincipal: return "not-principal";
+  }
+  return "none";
+}
+
+CallerIdentity CallerIdentity::parse(std::string_view principal, std::string_view account) {
+  CallerIdentity c;
+  c.arn = std::string(principal);
+  if (principal.empty() || principal == "anonymous" || principal == "*") {
+    c.kind = CallerKind::kAnonymous;
+    c.arn.clear();
+    return c;
+  }
+  std::array<std::string_view, 6> parts;
+  int n = split_arn(principal, parts);
+  if (n == 6 && parts[0] == "arn") {
+    c.account = std::string(parts[4]);
+    std::string_view res = parts[5];
+    auto last_component = [](std::string_view s) {
+      std::size_t slash = s.rfind('/');
+      return slash == std::string_view::npos ? s : s.substr(slash + 1);
+    };
+    if (parts[2] == "iam" && res == "root") {
+      c.kind = CallerKind::kAccountRoot;
+    } else if (parts[2] == "iam" && res.substr(0, 5) == "user/") {
+      c.kind = CallerKind::kUser;
+    } else if (parts[2] == "iam" && res.substr(0, 5) == "role/") {
+      c.kind = CallerKind::kRole;
+      c.role_name = std::string(last_component(res));
+    } else if (parts[2] == "sts" && res.substr(0, 13) == "assumed-role/") {
+      c.kind = CallerKind::kAssumedRole;
+      std::string_view rest = res.substr(13);
+      std::size_t slash = rest.find('/');
+      c.role_name = std::string(rest.substr(0, slash));
+      if (slash != std::string_view::npos) c.session_name = std::string(rest.substr(slash + 1));
+    } else {
+      c.kind = CallerKind::kFederated;
+    }
+  } else if (principal.find('.') != std::string_view::npos && principal.find(':') == std::string_view::npos) {
+    c.kind = CallerKind::kService;  // e.g. lambda.amazonaws.com
+  } else {
+    c.kind = CallerKind::kFederated;
+  }
+  if (!account.empty()) c.account = std::string(account);
+  return c;
+}
+
+namespace {
+
+bool names_account(std::string_view value, std::string_view account) noexcept {
+  if (account.empty()) return false;
+  if (value == account) return true;
+  // arn:<partition>:iam::<account>:root
+  std::array<std::string_view, 6> parts;
+  return split_arn(value, parts) == 6 && parts[0] == "arn" && parts[2] == "iam" && parts[3].empty() &&
+         parts[4] == account && parts[5] == "root";
+}
+
+// A role ARN names a session of that role: same account and role name (role names are unique in
+// an account; the session ARN carries no path).
+bool names_role_of(std::string_view value, const CallerIdentity& c) noexcept {
+  std::array<std::string_view, 6> parts;
+  if (split_arn(value, parts) != 6 || parts[0] != "arn" || parts[2] != "iam" || parts[4] != c.account) return false;
+  std::string_view res = parts[5];
+  if (res.substr(0, 5) != "role/") return false;
+  std::size_t slash = res.rfind('/');
+  return res.substr(slash + 1) == c.role_name;
+}
+
+PrincipalMatch match_aws_value(std::string_view value, const CallerIdentity& c) noexcept {
+  if (value == "*") return PrincipalMatch::kWildcard;
+  if (c.is_anonymous()) return PrincipalMatch::kNone;
+  switch (c.kind) {
+    case CallerKind::kUser:
+      if (value == c.arn) return PrincipalMatch::kUser;
+      break;
+    case CallerKind::kRole:
+      if (value == c.arn) return PrincipalMatch::kRole;
+      break;
+    case CallerKind::kAssumedRole:
+      if (value == c.arn) return PrincipalMatch::kSession;
+      if (names_role_of(value, c)) return PrincipalMatch::kRole;
+      break;
+    case CallerKind::kAccountRoot:
+      if (value == c.arn) return PrincipalMatch::kAccount;
+      break;
+    case CallerKind::kFederated:
+      if (value == c.arn) return PrincipalMatch::kFederated;
+      break;
+    default:
+      break;
+  }
+  if (c.kind != CallerKind::kService && names_account(value, c.account)) return PrincipalMatch::kAccount;
+  return PrincipalMatch::kNone;
+}
+
+// Ranks how directly a match names the caller; the strongest wins.
+int strength(PrincipalMatch m) noexcept { return static_cast<int>(m); }
+
+}  // namespace
+
+PrincipalMatch PrincipalSpec::match(const CallerIdentity& c) const noexcept {
+  PrincipalMatch best = wildcard ? PrincipalMatch::kWildcard : PrincipalMatch::kNone;
+  for (const auto& v : aws) {
+    PrincipalMatch m = match_aws_value(v, c);
+    if (strength(m) > strength(best)) best = m;
+  }
+  if (c.kind == CallerKind::kService) {
+    for (const auto& v : service) {
+      if (v == c.arn) return PrincipalMatch::kService;
+    }
+  }
+  if (c.kind == CallerKind::kFederated) {
+    for (const auto& v : federated) {
+      if (v == c.arn) return PrincipalMatch::kFederated;
+    }
+    for (const auto& v : canonical_user) {
+      if (v == c.arn) return PrincipalMatch::kFederated;
+    }
+  }
+  return best;
+}
+
+bool PrincipalSpec::excludes(const CallerIdentity& c) const noexcept {
+  if (wildcard) return true;
+  auto listed = [this](auto&& pred) {
+    for (const auto& v : aws) {
+      if (pred(v)) return true;
+    }
+    return false;
+  };
+  switch (c.kind) {
+    case CallerKind::kAnonymous:
+      return false;
+    case CallerKind::kService:
+      for (const auto& v : service) {
+        if (v == c.arn) return true;
+      }
+      return false;
+    case CallerKind::kFederated:
+      for (const auto& v : federated) {
+        if (v == c.arn) return true;
+      }
+      for (const auto& v : canonical_user) {
+        if (v == c.arn) return true;
+      }
+      return false;
+    default:
+      break;
+  }
+  const bool account = listed([&](const std::string& v) { return names_account(v, c.account); });
+  if (!account) return false;
+  switch (c.kind) {
+    case CallerKind::kUser:
+    case CallerKind::kRole:
+      return listed([&](const std::string& v) { return v == c.arn; });
+    case CallerKind::kAssumedRole:
+      return listed([&](const std::string& v) { return v == c.arn; }) &&
+             listed([&](const std::string& v) { return names_role_of(v, c); });
+    default:
+      return true;  // the account root: the account is its whole chain
+  }
+}
+
+}  // namespace accessgraph::match

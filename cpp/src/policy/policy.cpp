@@ -1,0 +1,304 @@
+// Policy JSON -> compiled Policy. The only place (with io/) that touches JSON.
+#include "accessgraph/policy/policy.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "accessgraph/policy/parse_error.hpp"
+
+namespace accessgraph::policy {
+
+using nlohmann::json;
+
+const char* to_string(Effect e) noexcept { return e == Effect::kAllow ? "Allow" : "Deny"; }
+
+namespace {
+
+std::string escape_pointer_token(std::string_view token) {
+  std::string out;
+  for (char c : token) {
+    if (c == '~') out += "~0";
+    else if (c == '/') out += "~1";
+    else out += c;
+  }
+  return out;
+}
+
+std::string child(const std::string& pointer, std::string_view key) {
+  return pointer + "/" + escape_pointer_token(key);
+}
+std::string child(const std::string& pointer, std::size_t index) { return pointer + "/" + std::to_string(index); }
+
+const char* type_name(const json& j) {
+  switch (j.type()) {
+    case json::value_t::null: return "null";
+    case json::value_t::object: return "an object";
+    case json::value_t::array: return "a list";
+    case json::value_t::string: return "a string";
+    case json::value_t::boolean: return "a boolean";
+    case json::value_t::binary: return "binary data";
+    case json::value_t::discarded: return "invalid JSON";
+    default: return "a number";
+  }
+}
+
+[[noreturn]] void wrong_type(const json& j, const char* expected, const std::string& pointer) {
+  throw ParseError(codes::kWrongType, std::string("expected ") + expected + ", found " + type_name(j), pointer);
+}
+
+// Rejects nesting deeper than kMaxJsonDepth before the recursive JSON parser sees the text.
+void check_depth(std::string_view text) {
+  int depth = 0;
+  bool in_string = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (c == '\\') ++i;
+      else if (c == '"') in_string = false;
+      continue;
+    }
+    if (c == '"') in_string = true;
+    else if (c == '[' || c == '{') {
+      if (++depth > kMaxJsonDepth) {
+        throw ParseError(codes::kTooDeep, "JSON nesting deeper than " + std::to_string(kMaxJsonDepth) +
+                                              " levels (at byte " + std::to_string(i) + ")", "");
+      }
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+  }
+}
+
+// A string or a non-empty list of strings (Action, Resource, principal lists).
+std::vector<std::string> string_list(const json& j, const std::string& pointer) {
+  std::vector<std::string> out;
+  if (j.is_string()) {
+    out.push_back(j.get<std::string>());
+  } else if (j.is_array()) {
+    if (j.empty()) throw ParseError(codes::kEmptyValue, "the list is empty", pointer);
+    for (std::size_t i = 0; i < j.size(); ++i) {
+      if (!j[i].is_string()) wrong_type(j[i], "a string", child(pointer, i));
+      out.push_back(j[i].get<std::string>());
+    }
+  } else {
+    wrong_type(j, "a string or a list of strings", pointer);
+  }
+  return out;
+}
+
+// Condition values: strings, numbers and booleans are accepted and used as text.
+std::string scalar_text(const json& j, const std::string& pointer) {
+  if (j.is_string()) return j.get<std::string>();
+  if (j.is_boolean()) return j.get<bool>() ? "true" : "false";
+  if (j.is_number_integer()) return std::to_string(j.get<long long>());
+  if (j.is_number_unsigned()) return std::to_string(j.get<unsigned long long>());
+  if (j.is_number_float()) return j.dump();
+  wrong_type(j, "a string, number or boolean", pointer);
+}
+
+match::PrincipalSpec parse_principal(const json& j, const std::string& pointer) {
+  match::PrincipalSpec spec;
+  if (j.is_string()) {
+    if (j.get<std::string>() != "*") {
+      throw ParseError(codes::kWrongType, "a principal given as a string must be \"*\"; use {\"AWS\": ...}", pointer);
+    }
+    spec.wildcard = true;
+    return spec;
+  }
+  if (!j.is_object()) wrong_type(j, "\"*\" or an object such as {\"AWS\": ...}", pointer);
+  for (const auto& [type, value] : j.items()) {
+    const std::string p = child(pointer, type);
+    std::vector<std::string> values = string_list(value, p);
+    std::vector<std::string>* target = nullptr;
+    if (type == "AWS") target = &spec.aws;
+    else if (type == "Service") target = &spec.service;
+    else if (type == "Federated") target = &spec.federated;
+    else if (type == "CanonicalUser") target = &spec.canonical_user;
+    else {
+      throw ParseError(codes::kUnknownPrincipalType,
+                       "unknown principal type \"" + type + "\" (expected AWS, Service, Federated or CanonicalUser)", p);
+    }
+    for (auto& v : values) {
+      if (v == "*") spec.wildcard = true;
+      target->push_back(std::move(v));
+    }
+  }
+  return spec;
+}
+
+condition::ConditionBlock parse_condition(const json& j, const std::string& pointer, bool variables) {
+  condition::ConditionBlock block;
+  if (!j.is_object()) wrong_type(j, "an object of condition operators", pointer);
+  for (const auto& [op_name, keys] : j.items()) {
+    const std::string op_pointer = child(pointer, op_name);
+    auto op = condition::Operator::parse(op_name);
+    if (!op) {
+      throw ParseError(codes::kUnknownConditionOperator, "unknown condition operator \"" + op_name + "\"", op_pointer);
+    }
+    if (!keys.is_object()) wrong_type(keys, "an object of condition keys", op_pointer);
+    for (const auto& [key, raw_values] : keys.items()) {
+      const std::string key_pointer = child(op_pointer, key);
+      condition::ConditionClause clause;
+      clause.op = *op;
+      clause.key = key;
+      clause.key_lower = condition::to_lower_ascii(key);
+      auto add = [&](const json& v, const std::string& p) {
+        std::string text = scalar_text(v, p);
+        auto compiled = condition::compile_value(*op, text, variables);
+        if (!compiled) {
+          throw ParseError(codes::kInvalidConditionValue,
+                           "\"" + text + "\" is not a valid value for " + op_name, p);
+        }
+        clause.has_variables |= compiled->pattern.has_variables() || compiled->arn.has_variables();
+        clause.values.push_back(std::move(*compiled));
+      };
+      if (raw_values.is_array()) {
+        for (std::size_t i = 0; i < raw_values.size(); ++i) add(raw_values[i], child(key_pointer, i));
+      } else {
+        add(raw_values, key_pointer);
+      }
+      block.clauses.push_back(std::move(clause));
+    }
+  }
+  return block;
+}
+
+Statement parse_statement(const json& j, const std::string& pointer, std::size_t index, bool variables) {
+  if (!j.is_object()) wrong_type(j, "a statement object", pointer);
+  Statement st;
+  st.index = index;
+  st.json_pointer = pointer;
+  bool has_effect = false, has_action = false;
+  for (const auto& [name, value] : j.items()) {
+    const std::string p = child(pointer, name);
+    if (name == "Sid") {
+      if (!value.is_string()) wrong_type(value, "a string", p);
+      st.sid = value.get<std::string>();
+    } else if (name == "Effect") {
+      if (!value.is_string()) wrong_type(value, "\"Allow\" or \"Deny\"", p);
+      const auto effect = value.get<std::string>();
+      if (effect == "Allow") st.effect = Effect::kAllow;
+      else if (effect == "Deny") st.effect = Effect::kDeny;
+      else throw ParseError(codes::kInvalidEffect, "Effect must be \"Allow\" or \"Deny\", not \"" + effect + "\"", p);
+      has_effect = true;
+    } else if (name == "Action" || name == "NotAction") {
+      if (has_action) {
+        throw ParseError(codes::kConflictingElements, "a statement has either Action or NotAction, not both", p);
+      }
+      has_action = true;
+      st.not_action = name == "NotAction";
+      for (const auto& a : string_list(value, p)) {
+        st.actions.push_back(match::Pattern::compile(a, {true, false, true}));
+      }
+    } else if (name == "Resource" || name == "NotResource") {
+      if (st.has_resource) {
+        throw ParseError(codes::kConflictingElements, "a statement has either Resource or NotResource, not both", p);
+      }
+      st.has_resource = true;
+      st.not_resource = name == "NotResource";
+      for (const auto& r : string_list(value, p)) {
+        st.resources.push_back(match::ResourcePattern::compile(r, variables));
+      }
+    } else if (name == "Principal" || name == "NotPrincipal") {
+      if (st.has_principal) {
+        throw ParseError(codes::kConflictingElements, "a statement has either Principal or NotPrincipal, not both", p);
+      }
+      st.has_principal = true;
+      st.not_principal = name == "NotPrincipal";
+      st.principal = parse_principal(value, p);
+    } else if (name == "Condition") {
+      st.condition = parse_condition(value, p, variables);
+    } else {
+      throw ParseError(codes::kUnknownElement, "unknown statement element \"" + name + "\"", p);
+    }
+  }
+  if (!has_effect) throw ParseError(codes::kMissingEffect, "the statement has no Effect", pointer);
+  if (!has_action) throw ParseError(codes::kMissingAction, "the statement has neither Action nor NotAction", pointer);
+  return st;
+}
+
+}  // namespace
+
+std::shared_ptr<const Policy> Policy::parse(std::string_view text, std::string name) {
+  if (text.size() > kMaxPolicyBytes) {
+    throw ParseError(codes::kTooLarge, "the policy is " + std::to_string(text.size()) + " bytes; the limit is " +
+                                           std::to_string(kMaxPolicyBytes), "");
+  }
+  check_depth(text);
+  json doc;
+  try {
+    doc = json::parse(text.begin(), text.end());
+  } catch (const json::parse_error& e) {
+    throw ParseError(codes::kInvalidJson, "not valid JSON: " + std::string(e.what()), "");
+  }
+  if (!doc.is_object()) wrong_type(doc, "a policy object", "");
+
+  Version version = Version::kNone;
+  std::string id;
+  if (auto it = doc.find("Version"); it != doc.end()) {
+    if (!it->is_string()) wrong_type(*it, "a string", "/Version");
+    const auto v = it->get<std::string>();
+    if (v == "2012-10-17") version = Version::k2012_10_17;
+    else if (v == "2008-10-17") version = Version::k2008_10_17;
+    else throw ParseError(codes::kUnsupportedVersion, "Version must be \"2012-10-17\" or \"2008-10-17\", not \"" + v + "\"", "/Version");
+  }
+  const bool variables = version == Version::k2012_10_17;
+  std::vector<Statement> statements;
+  bool has_statement = false;
+  for (const auto& [key, value] : doc.items()) {
+    if (key == "Version") continue;
+    if (key == "Id") {
+      if (!value.is_string()) wrong_type(value, "a string", "/Id");
+      id = value.get<std::string>();
+    } else if (key == "Statement") {
+      has_statement = true;
+      if (value.is_array()) {
+        for (std::size_t i = 0; i < value.size(); ++i) {
+          statements.push_back(parse_statement(value[i], child("/Statement", i), i, variables));
+        }
+      } else {
+        statements.push_back(parse_statement(value, "/Statement", 0, variables));
+      }
+    } else {
+      throw ParseError(codes::kUnknownElement, "unknown policy element \"" + key + "\"", child("", key));
+    }
+  }
+  if (!has_statement) throw ParseError(codes::kMissingStatement, "the policy has no Statement", "");
+  return std::make_shared<const Policy>(std::move(name), std::move(id), version, std::move(statements));
+}
+
+bool Statement::matches_action(std::string_view action_lower) const noexcept {
+  bool any = false;
+  for (const auto& a : actions) {
+    if (a.matches(action_lower, nullptr)) {
+      any = true;
+      break;
+    }
+  }
+  return any != not_action;
+}
+
+bool Statement::matches_resource(std::string_view resource, const condition::RequestContext& ctx) const noexcept {
+  if (!has_resource) return true;  // trust policies have no Resource element
+  if (not_resource) {
+    // An unresolvable variable in NotResource invalidates the statement (IAM policy variables).
+    for (const auto& r : resources) {
+      if (r.has_variables() && !r.resolvable(&ctx)) return false;
+    }
+  }
+  bool any = false;
+  for (const auto& r : resources) {
+    if (r.matches(resource, &ctx)) {
+      any = true;
+      break;
+    }
+  }
+  return any != not_resource;
+}
+
+std::string Statement::label() const {
+  std::string s = "#" + std::to_string(index);
+  if (!sid.empty()) s += " (Sid \"" + sid + "\")";
+  return s;
+}
+
+}  // namespace accessgraph::policy
