@@ -303,13 +303,19 @@ Explanation explain(const Request& req, const PolicySet& ps) {
     if (!anonymous && f.identity_allow && !f.session_allows) {
       e.missing.push_back("the session policy does not allow " + action);
     }
-    if (!f.resource.allow) {
+    // The resource policy matters for anonymous, cross-account, trust-policy and KMS-key requests,
+    // and in the same account only when no identity policy allows.
+    const bool resource_policy_required = anonymous || !req.same_account() ||
+                                          is_role_trust_action(req.action_lower) || is_kms_key(req.resource);
+    if (!f.resource.allow && (resource_policy_required || !f.identity_allow)) {
       if (ps.resource_policy) {
-        e.missing.push_back("no statement of the resource policy \"" + ps.resource_policy->name() +
-                            "\" allows this caller " + action);
-      } else if (!req.same_account() || anonymous) {
+        e.missing.push_back("no statement of the resource policy" +
+                            (ps.resource_policy->name().empty() ? std::string() : " \"" + ps.resource_policy->name() + "\"") +
+                            " allows this caller to perform " + action);
+      } else if (resource_policy_required) {
         e.missing.push_back("the resource has no resource policy, which " +
-                            std::string(anonymous ? "anonymous" : "cross-account") + " access requires");
+                            std::string(anonymous ? "anonymous" : (req.same_account() ? "this" : "cross-account")) +
+                            " access requires");
       }
     }
     if (std::string(o.rule) == "key-policy-identity-missing-allow" && !f.resource.allow_names_account) {

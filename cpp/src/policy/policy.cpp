@@ -218,7 +218,7 @@ Statement parse_statement(const json& j, const std::string& pointer, std::size_t
 
 }  // namespace
 
-std::shared_ptr<const Policy> Policy::parse(std::string_view text, std::string name) {
+std::shared_ptr<Policy> Policy::parse(std::string_view text, std::string name) {
   if (text.size() > kMaxPolicyBytes) {
     throw ParseError(codes::kTooLarge, "the policy is " + std::to_string(text.size()) + " bytes; the limit is " +
                                            std::to_string(kMaxPolicyBytes), "");
@@ -263,7 +263,7 @@ std::shared_ptr<const Policy> Policy::parse(std::string_view text, std::string n
     }
   }
   if (!has_statement) throw ParseError(codes::kMissingStatement, "the policy has no Statement", "");
-  return std::make_shared<const Policy>(std::move(name), std::move(id), version, std::move(statements));
+  return std::make_shared<Policy>(std::move(name), std::move(id), version, std::move(statements));
 }
 
 bool Statement::matches_action(std::string_view action_lower) const noexcept {

@@ -51,7 +51,7 @@ struct Statement {
 class Policy {
  public:
   // Throws ParseError. `name` labels the policy in explanations.
-  static std::shared_ptr<const Policy> parse(std::string_view json_text, std::string name = {});
+  static std::shared_ptr<Policy> parse(std::string_view json_text, std::string name = {});
 
   const std::string& name() const noexcept { return name_; }
   const std::string& id() const noexcept { return id_; }
@@ -69,7 +69,9 @@ class Policy {
   std::vector<Statement> statements_;
 };
 
-using PolicyPtr = std::shared_ptr<const Policy>;
+// Policies are immutable after parsing (no mutating member); the pointer is non-const only so
+// that Python bindings can hold it.
+using PolicyPtr = std::shared_ptr<Policy>;
 
 // Largest policy document accepted (AWS's own limits are far lower: 10,240 characters for a
 // managed policy, 20 KB for an S3 bucket policy). Bigger input is rejected as `too-large`.

@@ -1,0 +1,7 @@
+#pragma once
+#include <pybind11/pybind11.h>
+
+namespace accessgraph::bindings {
+void register_policy(pybind11::module_& m);
+void register_eval(pybind11::module_& m);
+}  // namespace accessgraph::bindings
