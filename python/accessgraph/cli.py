@@ -27,15 +27,19 @@ def _fail(message: str, hint: str = "", code: int = 2) -> typer.Exit:
     return typer.Exit(code)
 
 
-@app.callback()
-def _main(
-    version: bool = typer.Option(False, "--version", help="Print the version and exit."),
-    debug: bool = typer.Option(False, "--debug", help="Show a Python traceback on errors."),
-) -> None:
-    if version:
+def _print_version(value: bool) -> None:
+    if value:
         typer.echo(f"accessgraph {__version__}")
         raise typer.Exit(0)
-    app.info.context_settings = {"obj": {"debug": debug}}
+
+
+@app.callback()
+def _main(
+    version: bool = typer.Option(False, "--version", help="Print the version and exit.", is_eager=True,
+                                 callback=_print_version),
+    debug: bool = typer.Option(False, "--debug", help="Show a Python traceback on errors."),
+) -> None:
+    """Offline AWS access analysis: decide requests, explain them, find external access."""
 
 
 @app.command("check-vectors")

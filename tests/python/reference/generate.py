@@ -111,6 +111,7 @@ ALL_ACTION_NAMES = [a for a, _ in ACTIONS]
 
 # Actions an anonymous caller may try: only resources that can have a resource policy.
 ANONYMOUS_RESOURCE_KINDS = ["s3-object", "s3-bucket", "sqs-queue", "kms-key"]
+RESOURCE_POLICY_KINDS = ANONYMOUS_RESOURCE_KINDS + ["iam-role"]  # iam-role: sts trust policies
 
 TEAMS = ["red", "blue", "green"]
 ENVS = ["prod", "dev"]
@@ -120,7 +121,7 @@ SOURCE_IPS = ["198.51.100.7", "203.0.113.10", "10.0.1.15", "192.0.2.33",
               "2001:db8::1", "2001:db8:abcd:12::ff", "2600:1f18:abcd::7"]
 CIDRS = ["198.51.100.0/24", "203.0.113.0/24", "10.0.0.0/8", "192.0.2.0/28", "192.0.2.33/32",
          "0.0.0.0/0", "2001:db8::/32", "2001:db8:abcd::/48", "2600:1f18::/32", "::/0",
-         "198.51.100.7"]
+         "198.51.100.7/32"]
 # (aws:CurrentTime, aws:EpochTime) pairs that denote the same instant.
 TIMES = [("2024-03-15T09:30:00Z", "1710495000"), ("2025-01-01T00:00:00Z", "1735689600"),
          ("2025-06-30T23:59:59Z", "1751327999"), ("2026-02-28T12:00:00Z", "1772280000")]
@@ -568,7 +569,7 @@ def scalar_policy_values(rng: random.Random, key_type: str, ctx_value):
     return [rng.choice(pool) for _ in range(count)]
 
 
-def condition_entry(rng: random.Random, g: "Gen", for_deny: bool):
+def condition_entry(rng: random.Random, g: "Gen"):
     """One (operator, key, values) triple, drawn so that it holds roughly half the time."""
     ctx = g.context
     present_keys = [k for k in KEY_TYPES if ctx_get(ctx, k) is not None]
@@ -712,18 +713,17 @@ class Gen:
         return "${" + spelled + ", '" + rng.choice(defaults) + "'}"
 
 
-def maybe_condition(rng: random.Random, g: Gen, stmt: dict, probability: float,
-                    for_deny: bool = False):
+def maybe_condition(rng: random.Random, g: Gen, stmt: dict, probability: float):
     """Attach a Condition block with 1-2 entries (all must hold, FORMAT 12)."""
     if rng.random() >= probability:
         return
     block = {}
     for _ in range(rng.randint(1, 2)):
-        op, key, values = condition_entry(rng, g, for_deny)
-        block.setdefault(op, {})
-        if key in block[op]:
-            continue
-        block[op][key] = values
+        op, key, values = condition_entry(rng, g)
+        entries = block.setdefault(op, {})
+        if any(existing.lower() == key.lower() for existing in entries):
+            continue  # never the same key twice (in two spellings) under one operator
+        entries[key] = values
     stmt["Condition"] = block
 
 
@@ -749,7 +749,7 @@ def plain_statement(rng: random.Random, g: Gen, allow_probability: float,
     effect = "Allow" if rng.random() < allow_probability else "Deny"
     stmt["Effect"] = effect
     add_action_and_resource(rng, g, stmt)
-    maybe_condition(rng, g, stmt, condition_probability, for_deny=effect == "Deny")
+    maybe_condition(rng, g, stmt, condition_probability)
     return stmt
 
 
@@ -923,7 +923,7 @@ def resource_statement(rng: random.Random, g: Gen, v: dict, trust: bool) -> dict
             return stmt
         maybe_condition(rng, g, stmt, 0.5)
         return stmt
-    maybe_condition(rng, g, stmt, 0.35, for_deny=effect == "Deny")
+    maybe_condition(rng, g, stmt, 0.35)
     return stmt
 
 
@@ -938,10 +938,7 @@ def key_policy_admin_statement(rng: random.Random, g: Gen) -> dict:
 
 def resource_policy(rng: random.Random, g: Gen, v: dict):
     """FORMAT resource_policy: bucket/queue/key policy or a role's trust policy; IAM/EC2 none."""
-    trust = refeval.is_trust_policy_request(refeval.Request(
-        caller=refeval.Caller(kind="user"), action=g.action, resource=g.resource,
-        resource_account=g.resource_account))
-    if trust:
+    if g.action.lower() in refeval.TRUST_POLICY_ACTIONS:
         statements = [resource_statement(rng, g, v, trust=True)
                       for _ in range(rng.randint(1, 2))]
         return policy(statements, rng)
@@ -971,7 +968,7 @@ def rcp_levels(rng: random.Random, g: Gen) -> list:
         for _ in range(rng.choice([0, 1, 1, 2])):
             stmt = {"Effect": "Deny", "Principal": "*"}
             add_action_and_resource(rng, g, stmt, not_probability=0.05)
-            maybe_condition(rng, g, stmt, 0.8, for_deny=True)
+            maybe_condition(rng, g, stmt, 0.8)
             level.append(policy([stmt], rng))
         levels.append(level)
     return levels
@@ -1018,6 +1015,11 @@ def generate_one(rng: random.Random, vector_id: str) -> dict:
         action, kind = rng.choice(ACTIONS)
         same = rng.random() < 0.6
         resource_owner = who.account if same else rng.choice(ACCOUNTS)
+        if resource_owner != who.account and kind in ("iam-user", "ec2-instance", "*"):
+            # Cross-account requests mostly target resources that can have a resource policy.
+            if rng.random() < 0.6:
+                action, kind = rng.choice([(a, k) for a, k in ACTIONS
+                                           if k in RESOURCE_POLICY_KINDS])
     resource, resource_account = make_resource(rng, kind, resource_owner)
     if kind == "*":
         resource_account = who.account  # FORMAT: "*" resources belong to the caller's account

@@ -25,9 +25,9 @@ ALLOWED = "Allowed"
 IMPLICIT_DENY = "ImplicitlyDenied"
 EXPLICIT_DENY = "ExplicitlyDenied"
 
-# Policy variables are only recognised in this policy language version.
-# AWS: IAM policy elements: Version ("if you do not include a Version element ... variables are
-# treated as literal strings").
+# Policy variables are only recognised in this policy language version.  AWS: IAM JSON policy
+# elements: Version - with the older 2008-10-17 version (the default when Version is missing)
+# variables such as ${aws:username} are not recognised and are treated as literal text.
 VARIABLE_VERSION = "2012-10-17"
 
 # Actions whose resource is an IAM role and whose resource policy is the role's trust policy.
@@ -139,7 +139,9 @@ def is_same_account(req: Request) -> bool:
 #   ("star",)    the * wildcard
 #   ("qmark",)   the ? wildcard
 #   ("colon",)   a ':' written in the policy itself (used to split ARNs into segments)
-# A string holding an unresolvable variable becomes None ("matches nothing", FORMAT 12).
+# A string holding an unresolvable variable becomes None ("matches nothing", FORMAT 12).  Such a
+# statement is discarded as a whole before matching (see has_unresolvable_variable), so the None
+# cases below only keep single values from matching if that rule is ever bypassed.
 
 _VARIABLE_RE = re.compile(r"\$\{([^}]*)\}")
 
@@ -295,7 +297,7 @@ def resource_entry_matches(pattern: str, req: Request, with_variables: bool) -> 
         return False  # FORMAT: an ARN (pattern) never matches a "*" request resource
     tokens = tokenize(pattern, req.context, with_variables)
     if tokens is None:
-        return False  # FORMAT 12: an unresolvable variable disqualifies its own entry
+        return False  # FORMAT 12: an unresolvable variable matches nothing
     return arn_match(tokens, req.resource)
 
 
@@ -440,10 +442,15 @@ NEGATED_OPERATORS = {
     "ArnNotLike": "ArnLike",
 }
 
-# Operators whose policy values may hold policy variables (FORMAT Policy documents: "string and
-# ARN condition values").
+# Positive operators whose policy values may hold policy variables (FORMAT Policy documents:
+# "string and ARN condition values"); their negations substitute variables too.
 VARIABLE_OPERATORS = {"StringEquals", "StringEqualsIgnoreCase", "StringLike", "ArnEquals",
                       "ArnLike"}
+
+
+def substitutes_variables(base: str) -> bool:
+    """FORMAT Policy documents: variables appear in String* and Arn* condition values."""
+    return NEGATED_OPERATORS.get(base, base) in VARIABLE_OPERATORS
 
 
 @dataclass
@@ -547,7 +554,10 @@ def compare_bool(ctx_value: str, policy_value: str) -> bool:
 
 
 def compare_binary(ctx_value: str, policy_value: str) -> bool:
-    """AWS: Binary condition operators - BinaryEquals compares the base-64 decoded bytes."""
+    """AWS: Binary condition operators - BinaryEquals compares the base-64 decoded bytes.
+
+    The context holds strings (FORMAT context); a value that is not base-64 is compared as text.
+    """
     try:
         return base64.b64decode(ctx_value, validate=True) == base64.b64decode(policy_value,
                                                                               validate=True)
@@ -576,7 +586,7 @@ def positive_compare(base: str, ctx_value: str, policy_value, context: dict,
                      with_variables: bool) -> bool:
     """One context value against one policy value with a positive (non-negated) operator."""
     text = policy_text(policy_value)
-    if base in VARIABLE_OPERATORS:
+    if substitutes_variables(base):
         tokens = tokenize(text, context, with_variables)
         if tokens is None:
             return False  # FORMAT 12: an unresolvable variable matches nothing
@@ -651,9 +661,9 @@ def condition_entry_holds(op_name: str, key: str, policy_values, req: Request,
         return all(satisfied)  # FORMAT 12: true on an empty list
     if op.qualifier == "ForAnyValue":
         return any(satisfied)  # FORMAT 12: false on an empty list
-    # No set qualifier.  INFERRED: for a multivalued key this behaves like ForAnyValue (some
-    # value matches); an empty list matches nothing.  The vectors only use Null on multivalued
-    # keys without a qualifier, and the generator never does otherwise.
+    # No set qualifier: a single-valued key has exactly one value.  INFERRED (unexercised): on a
+    # multivalued key this behaves like ForAnyValue.  The public vectors only use Null on
+    # multivalued keys without a qualifier, and the generator never does otherwise.
     return any(satisfied)
 
 
@@ -678,7 +688,7 @@ def variable_strings_of(stmt: dict):
         for entry in as_list(stmt.get(element)):
             yield policy_text(entry)
     for op_name, entries in (stmt.get("Condition") or {}).items():
-        if parse_operator(op_name).base not in VARIABLE_OPERATORS | set(NEGATED_OPERATORS):
+        if not substitutes_variables(parse_operator(op_name).base):
             continue
         for values in entries.values():
             for value in as_list(values):
@@ -689,11 +699,15 @@ def has_unresolvable_variable(stmt: dict, req: Request, with_variables: bool) ->
     """AWS: IAM policy elements: Variables and tags - "If AWS cannot resolve a variable this
     might cause the entire statement to be invalid."
 
-    INFERRED from the public vectors (pub-000477, pub-001365): a statement holding a variable
-    that cannot be resolved (key absent, no default) does not apply at all -- not even through a
-    negated operator such as StringNotEquals, for which dropping only the one value would make the
-    condition true.  FORMAT 12 says the vectors are indifferent to this choice, but these two are
-    not, and both agree with the AWS note above.
+    INFERRED from the public vectors: a statement holding a variable that cannot be resolved
+    (key absent or multivalued, no default) does not apply at all -- not even through a negated
+    operator such as StringNotEquals / ArnNotEquals, where dropping only the unresolvable value
+    would leave the condition true.  FORMAT 12 says the vectors give the same decision either
+    way, but five do not (pub-000477, pub-000769, pub-000877, pub-001365, pub-001542: Allow or
+    Deny statements whose negated condition lists an unresolvable ${aws:username},
+    ${aws:PrincipalTag/...} or ${aws:ResourceAccount}); all five expect the statement not to
+    apply, as the AWS note above says.  (Making only the affected condition false fits the
+    vectors equally well.)
     """
     if not with_variables:
         return False
@@ -873,17 +887,21 @@ def exempt_from_boundary(ways: set) -> bool:
     """FORMAT 6 / AWS: Permissions boundaries - a same-account grant naming the user ARN or the
     session ARN is not limited by the boundary; one naming the role ARN or the account is.
 
-    INFERRED: a grant to "*" is limited by the boundary like a grant to the role ARN (it does
-    not name the user or session), consistent with the public vectors.
+    INFERRED: a grant to "*" is limited by the boundary like a grant to the role ARN: FORMAT 6
+    only exempts grants naming the user or session ARN.  No public vector exercises this, and
+    the generator never produces it.
     """
     return bool(ways & {NAMED_USER, NAMED_SESSION})
 
 
 def exempt_from_session_policy(ways: set) -> bool:
-    """FORMAT 7 / AWS: Session policies - only a grant naming the session ARN itself escapes the
-    session policy; grants through the role ARN or the account are limited by it.
+    """FORMAT 7 / AWS: Session policies (and STS AssumeRole API reference, "Policy"): a
+    resource-based policy naming the session ARN grants in addition to the session policy; grants
+    through the role ARN or the account are limited by it.
 
-    INFERRED: a grant to "*" is limited by the session policy too (it does not name the session).
+    INFERRED: FORMAT 7 names no exception; the session-ARN one is AWS's (no public vector
+    exercises it).  A grant to "*" is limited like a role-ARN grant; no public vector exercises
+    it and the generator never produces it.
     """
     return NAMED_SESSION in ways
 
@@ -918,17 +936,10 @@ def same_account_ordinary_allows(v: Vector) -> bool:
     return identity_path_allows(v) or same_account_resource_grant(v)
 
 
-def same_account_kms_allows(v: Vector) -> bool:
-    """FORMAT 4: the key policy must name the account for identity policies to count; a key
-    policy statement naming the caller grants by itself."""
-    if same_account_resource_grant(v):
-        return True
-    return resource_policy_names_account(v) and identity_path_allows(v)
-
-
-def same_account_trust_allows(v: Vector) -> bool:
-    """FORMAT 5: the trust policy must allow; naming the caller suffices, naming only the account
-    needs an identity-policy Allow as well."""
+def same_account_gated_allows(v: Vector) -> bool:
+    """FORMAT 4 (KMS key policy) and FORMAT 5 (role trust policy): the resource policy must allow
+    even in the same account.  Naming the caller grants by itself; naming only the account lets
+    the identity policies decide."""
     if same_account_resource_grant(v):
         return True
     return resource_policy_names_account(v) and identity_path_allows(v)
@@ -952,10 +963,8 @@ def grants(v: Vector) -> bool:
         return anonymous_allows(v)
     if not is_same_account(req):
         return cross_account_allows(v)
-    if is_trust_policy_request(req):
-        return same_account_trust_allows(v)
-    if is_kms_key_request(req):
-        return same_account_kms_allows(v)
+    if is_trust_policy_request(req) or is_kms_key_request(req):
+        return same_account_gated_allows(v)
     return same_account_ordinary_allows(v)
 
 
