@@ -763,7 +763,7 @@ def plain_policy(rng: random.Random, g: Gen, allow_probability: float, max_state
 def identity_policies(rng: random.Random, g: Gen) -> list:
     if g.who.kind == "anonymous":
         return []  # FORMAT identity_policies: always empty for anonymous
-    return [plain_policy(rng, g, 0.8) for _ in range(rng.choice([0, 1, 1, 2, 2, 3]))]
+    return [plain_policy(rng, g, 0.85) for _ in range(rng.choice([0, 1, 1, 2, 2, 3]))]
 
 
 def narrow_policy(rng: random.Random, g: Gen) -> dict:
@@ -897,7 +897,7 @@ def resource_statement(rng: random.Random, g: Gen, v: dict, trust: bool) -> dict
     """One statement of a resource policy (bucket/queue/key policy or trust policy)."""
     stmt = {}
     maybe_sid(rng, stmt)
-    effect = "Allow" if rng.random() < 0.72 else "Deny"
+    effect = "Allow" if rng.random() < 0.78 else "Deny"
     stmt["Effect"] = effect
     same_account = g.who.kind != "anonymous" and g.who.account == g.resource_account
     restricted = v["permission_boundary"] is not None or v["session_policy"] is not None
