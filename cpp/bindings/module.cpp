@@ -7,4 +7,5 @@ PYBIND11_MODULE(_core, m) {
   m.doc() = "accessgraph C++ core (private; import accessgraph instead)";
   accessgraph::bindings::register_policy(m);
   accessgraph::bindings::register_eval(m);
+  accessgraph::bindings::register_org(m);
 }

@@ -5,6 +5,7 @@
 
 #include "accessgraph/eval/authorizer.hpp"
 #include "accessgraph/io/vectors.hpp"
+#include "decision.hpp"
 #include "register.hpp"
 
 namespace py = pybind11;
@@ -18,13 +19,6 @@ using eval::Request;
 using eval::StatementMatch;
 
 namespace {
-
-// A decision keeps what it was made from, so that explain() can replay it with tracing on.
-struct Decision {
-  DecisionKind kind;
-  std::shared_ptr<Request> request;
-  std::shared_ptr<PolicySet> policies;
-};
 
 std::vector<policy::PolicyPtr> policy_list(const py::handle& seq) {
   std::vector<policy::PolicyPtr> out;
@@ -57,6 +51,8 @@ std::vector<eval::OrgLevel> levels(const py::handle& seq, const py::handle& name
   return out;
 }
 
+}  // namespace
+
 py::dict match_to_dict(const StatementMatch& m) {
   py::dict d;
   d["policy_kind"] = eval::to_string(m.kind);
@@ -68,10 +64,9 @@ py::dict match_to_dict(const StatementMatch& m) {
   d["principal_match"] = m.principal_match == match::PrincipalMatch::kNone ? py::object(py::none())
                                                                            : py::object(py::str(match::to_string(m.principal_match)));
   d["json_pointer"] = m.json_pointer;
+  d["assumed_conditions"] = m.assumed_conditions;
   return d;
 }
-
-}  // namespace
 
 void register_eval(py::module_& m) {
   py::class_<Request, std::shared_ptr<Request>>(m, "Request")
@@ -173,6 +168,11 @@ void register_eval(py::module_& m) {
       .def_property_readonly("allows", [](const Explanation& e) {
         py::list l;
         for (const auto& x : e.allows) l.append(match_to_dict(x));
+        return l;
+      })
+      .def_property_readonly("conditional_denies", [](const Explanation& e) {
+        py::list l;
+        for (const auto& x : e.conditional_denies) l.append(match_to_dict(x));
         return l;
       })
       .def_property_readonly("missing", [](const Explanation& e) { return e.missing; })

@@ -97,6 +97,39 @@ def demo() -> None:
     run_demo(Console(highlight=False))
 
 
+@app.command()
+def synth(
+    accounts: int = typer.Option(..., "--accounts", min=1, help="Number of accounts (the first is the management account)."),
+    seed: int = typer.Option(..., "--seed", help="Random seed: the same arguments give byte-identical files."),
+    out: Path = typer.Option(..., "--out", help="Directory to write the snapshot to (new or empty)."),
+    principals_per_account: int = typer.Option(100, "--principals-per-account", min=0,
+                                               help="IAM users and roles per account."),
+    resource_policies_per_account: int = typer.Option(200, "--resource-policies-per-account", min=0,
+                                                      help="Resources with a resource policy per account."),
+) -> None:
+    """Write a synthetic AWS organization snapshot (LAYOUT.md) for scale tests."""
+    from .synth import write_synthetic_org
+
+    if out.exists() and (not out.is_dir() or any(out.iterdir())):
+        raise _fail(f"{out} exists and is not an empty directory", "choose a new or empty directory for --out")
+    if err.is_terminal:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        # auto_refresh=False: no refresh thread exists when the writer forks its worker processes
+        with Progress(TextColumn("synth"), BarColumn(), MofNCompleteColumn(), TextColumn("accounts"),
+                      TimeElapsedColumn(), console=err, transient=True, auto_refresh=False) as bar:
+            task = bar.add_task("accounts", total=accounts)
+            counts = write_synthetic_org(out, accounts, seed, principals_per_account, resource_policies_per_account,
+                                         progress=lambda done, _total: bar.update(task, completed=done, refresh=True))
+    else:
+        counts = write_synthetic_org(out, accounts, seed, principals_per_account, resource_policies_per_account)
+    typer.echo(f"wrote {out}: {counts['accounts']} accounts, {counts['organizational_units']} OUs, "
+               f"{counts['scps']} SCPs, {counts['rcps']} RCPs, {counts['principals']} principals "
+               f"({counts['users']} users, {counts['roles']} roles), {counts['groups']} groups, "
+               f"{counts['resources']} resources ({counts['resource_policies']} with a policy), "
+               f"{counts['files']} files, {counts['bytes'] / 1e6:.1f} MB")
+
+
 def main(argv: Optional[list[str]] = None) -> None:
     debug = "--debug" in (argv if argv is not None else sys.argv[1:])
     try:

@@ -249,4 +249,26 @@ bool ConditionClause::evaluate(const RequestContext& ctx) const noexcept {
   return any != op.negated;
 }
 
+namespace {
+std::string clause_text(const ConditionClause& c) {
+  std::string s = "\"" + c.op.name + "\": {\"" + c.key + "\": ";
+  if (c.values.size() == 1) {
+    s += "\"" + c.values[0].text + "\"";
+  } else {
+    s += "[";
+    for (std::size_t i = 0; i < c.values.size(); ++i) s += (i ? ", \"" : "\"") + c.values[i].text + "\"";
+    s += "]";
+  }
+  return s + "}";
+}
+}  // namespace
+
+std::string ConditionBlock::to_text() const {
+  std::string s;
+  for (const auto& c : clauses) s += (s.empty() ? "" : ", ") + clause_text(c);
+  return s;
+}
+
+std::string describe_clause(const ConditionClause& c) { return clause_text(c); }
+
 }  // namespace accessgraph::condition

@@ -30,6 +30,17 @@ void RequestContext::put(ContextEntry entry) {
   }
 }
 
+bool RequestContext::is_closed(std::string_view k) const noexcept {
+  for (const auto& c : closed_) {
+    if (!c.empty() && c.back() == '*') {
+      if (k.substr(0, c.size() - 1) == std::string_view(c).substr(0, c.size() - 1)) return true;
+    } else if (k == c) {
+      return true;
+    }
+  }
+  return false;
+}
+
 const ContextEntry* RequestContext::find(std::string_view key_lower) const noexcept {
   auto it = std::lower_bound(entries_.begin(), entries_.end(), key_lower,
                              [](const ContextEntry& e, std::string_view k) { return e.key_lower < k; });

@@ -7,6 +7,9 @@ namespace accessgraph::condition {
 std::optional<double> parse_number(std::string_view text) noexcept {
   if (!text.empty() && text.front() == '+') text.remove_prefix(1);
   if (text.empty()) return std::nullopt;
+  // Integers and decimals only: from_chars would also take "inf" and "nan".
+  const char first = text.front() == '-' && text.size() > 1 ? text[1] : text.front();
+  if (!((first >= '0' && first <= '9') || first == '.')) return std::nullopt;
   double v = 0;
   auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
   if (ec != std::errc() || ptr != text.data() + text.size()) return std::nullopt;

@@ -47,9 +47,13 @@ namespace {
 struct Trace {
   std::vector<StatementMatch> denies;
   std::vector<StatementMatch> allows;
-  void record(PolicyKind kind, const Policy& p, const std::string* level, const Statement& st, PrincipalMatch pm) {
-    StatementMatch m{kind, p.name(), level ? *level : std::string(), st.index, st.sid, st.effect, pm, st.json_pointer};
-    (st.effect == Effect::kDeny ? denies : allows).push_back(std::move(m));
+  std::vector<StatementMatch> conditional_denies;
+  std::vector<const condition::ConditionClause*> assumed;  // scratch for the statement being scanned
+  void record(PolicyKind kind, const Policy& p, const std::string* level, const Statement& st, PrincipalMatch pm,
+              bool conditional = false) {
+    StatementMatch m{kind, p.name(), level ? *level : std::string(), st.index, st.sid, st.effect, pm, st.json_pointer, {}};
+    for (const auto* c : assumed) m.assumed_conditions.push_back(condition::describe_clause(*c));
+    (conditional ? conditional_denies : st.effect == Effect::kDeny ? denies : allows).push_back(std::move(m));
   }
 };
 
@@ -86,7 +90,20 @@ PolicyScan scan(const Policy& p, PolicyKind kind, const Request& req, bool resou
       if (pm == PrincipalMatch::kNone) continue;
     }
     if (!st.matches_resource(req.resource, req.context)) continue;
-    if (!st.condition.evaluate(req.context)) continue;
+    if (trace) trace->assumed.clear();
+    if (!st.condition.evaluate(req.context, st.effect == Effect::kAllow, trace ? &trace->assumed : nullptr)) {
+      // Open world: a Deny whose unknown conditions could hold is reported as conditional.
+      if (trace && req.context.open_world() && st.effect == Effect::kDeny) {
+        trace->assumed.clear();
+        if (st.condition.evaluate(req.context, true, &trace->assumed)) {
+          try {
+            trace->record(kind, p, level, st, pm, true);
+          } catch (...) {
+          }
+        }
+      }
+      continue;
+    }
     if (st.effect == Effect::kDeny) {
       out.deny = true;
     } else {
@@ -143,6 +160,9 @@ Facts gather(const Request& req, const PolicySet& ps, Trace* trace) noexcept {
       f.deny |= s.deny;
       f.identity_allow |= s.allow;
     }
+    // The account root user has full access to its account without any identity policy
+    // (IAM UG, policy evaluation logic: "except for the AWS account root user").
+    if (req.principal.kind == match::CallerKind::kAccountRoot) f.identity_allow = true;
     if (ps.permissions_boundary) {
       PolicyScan s = scan(*ps.permissions_boundary, PolicyKind::kPermissionsBoundary, req, false, false, nullptr, trace);
       f.deny |= s.deny;
@@ -214,6 +234,11 @@ Outcome decide(const Request& req, const PolicySet& ps, const Facts& f) noexcept
     allowed = f.resource.allow &&
               (f.resource.best_allow == PrincipalMatch::kWildcard || f.resource.best_allow == PrincipalMatch::kNotPrincipal);
     rule = allowed ? "anonymous-resource-policy-allow" : "anonymous-needs-public-resource-policy";
+  } else if (req.principal.kind == match::CallerKind::kService) {
+    // AWS service principals have no identity policies: a resource policy statement naming the
+    // service (or "*") authorizes them (IAM UG, "AWS service principals").
+    allowed = f.resource.allow && f.resource.best_allow != PrincipalMatch::kAccount;
+    rule = allowed ? "service-principal-resource-policy-allow" : "service-principal-needs-resource-policy";
   } else if (is_role_trust_action(req.action_lower) && is_iam_role(req.resource)) {
     // Role trust policy: always required, even in the same account (FORMAT.md 5).
     if (!ps.resource_policy || !f.resource.allow) {
@@ -289,6 +314,7 @@ Explanation explain(const Request& req, const PolicySet& ps) {
   e.rule = o.rule;
   e.denies = std::move(trace.denies);
   e.allows = std::move(trace.allows);
+  e.conditional_denies = std::move(trace.conditional_denies);
   const std::string& action = req.action;
   if (o.decision != DecisionKind::kAllowed && !f.deny) {
     if (!f.scp_allows) {

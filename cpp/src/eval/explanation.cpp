@@ -15,6 +15,7 @@ std::string describe(const StatementMatch& m) {
   if (m.principal_match != match::PrincipalMatch::kNone) {
     s += std::string(" [principal matched as ") + match::to_string(m.principal_match) + "]";
   }
+  for (const auto& c : m.assumed_conditions) s += "\n            if " + c;
   return s;
 }
 
@@ -24,6 +25,7 @@ std::string Explanation::to_text() const {
   std::string out = std::string(to_string(decision)) + " (rule: " + rule + ")\n";
   for (const auto& d : denies) out += "  DENY    " + describe(d) + "\n";
   for (const auto& a : allows) out += "  ALLOW   " + describe(a) + "\n";
+  for (const auto& d : conditional_denies) out += "  UNLESS  " + describe(d) + "\n";
   for (const auto& m : missing) out += "  MISSING " + m + "\n";
   for (const auto& n : notes) out += "  NOTE    " + n + "\n";
   return out;

@@ -68,6 +68,23 @@ void check_depth(std::string_view text) {
   }
 }
 
+// In a 2012-10-17 policy every `${` opens a variable `${key}` or `${key, 'default'}` that must be
+// closed and name a key (IAM UG, policy variables; a literal `$` is written `${$}`).
+void check_variables(std::string_view text, const std::string& pointer) {
+  for (std::size_t i = text.find("${"); i != std::string_view::npos; i = text.find("${", i + 2)) {
+    const std::size_t close = text.find('}', i + 2);
+    if (close == std::string_view::npos) {
+      throw ParseError(codes::kInvalidVariable, "policy variable \"" + std::string(text.substr(i)) + "\" is not closed with }",
+                       pointer);
+    }
+    std::string_view body = text.substr(i + 2, close - i - 2);
+    const std::size_t start = body.find_first_not_of(" \t");
+    if (start == std::string_view::npos || body[start] == ',') {
+      throw ParseError(codes::kInvalidVariable, "policy variable \"${" + std::string(body) + "}\" names no key", pointer);
+    }
+  }
+}
+
 // A string or a non-empty list of strings (Action, Resource, principal lists).
 std::vector<std::string> string_list(const json& j, const std::string& pointer) {
   std::vector<std::string> out;
@@ -143,6 +160,7 @@ condition::ConditionBlock parse_condition(const json& j, const std::string& poin
       clause.key_lower = condition::to_lower_ascii(key);
       auto add = [&](const json& v, const std::string& p) {
         std::string text = scalar_text(v, p);
+        if (variables && v.is_string()) check_variables(text, p);
         auto compiled = condition::compile_value(*op, text, variables);
         if (!compiled) {
           throw ParseError(codes::kInvalidConditionValue,
@@ -195,8 +213,10 @@ Statement parse_statement(const json& j, const std::string& pointer, std::size_t
       }
       st.has_resource = true;
       st.not_resource = name == "NotResource";
-      for (const auto& r : string_list(value, p)) {
-        st.resources.push_back(match::ResourcePattern::compile(r, variables));
+      const auto resources = string_list(value, p);
+      for (std::size_t i = 0; i < resources.size(); ++i) {
+        if (variables) check_variables(resources[i], value.is_array() ? child(p, i) : p);
+        st.resources.push_back(match::ResourcePattern::compile(resources[i], variables));
       }
     } else if (name == "Principal" || name == "NotPrincipal") {
       if (st.has_principal) {

@@ -65,6 +65,22 @@ struct ConditionBlock {
     }
     return true;
   }
+  // Open-world evaluation (RequestContext::open_world): a clause on a key the model does not know
+  // counts as `assume_unknown`; the clauses assumed are appended to `assumed` when given.
+  bool evaluate(const RequestContext& context, bool assume_unknown,
+                std::vector<const ConditionClause*>* assumed) const {
+    if (!context.open_world()) return evaluate(context);
+    for (const auto& clause : clauses) {
+      if (context.find(clause.key_lower) == nullptr && !context.is_closed(clause.key_lower)) {
+        if (!assume_unknown) return false;
+        if (assumed) assumed->push_back(&clause);
+        continue;
+      }
+      if (!clause.evaluate(context)) return false;
+    }
+    return true;
+  }
+  std::string to_text() const;  // compact JSON-like text of the whole block
   bool empty() const noexcept { return clauses.empty(); }
 };
 
@@ -74,4 +90,6 @@ namespace accessgraph::condition {
 // Compiles one policy value for `op`; nullopt when the value is not valid for the operator
 // (a number for Numeric*, a date for Date*, an address or CIDR for IpAddress, true/false for Null).
 std::optional<ConditionValue> compile_value(const Operator& op, std::string_view text, bool variables);
+// `"StringEquals": {"aws:SourceVpc": "vpc-1"}`
+std::string describe_clause(const ConditionClause& clause);
 }  // namespace accessgraph::condition

@@ -26,9 +26,23 @@ class RequestContext {
   const std::vector<ContextEntry>& entries() const noexcept { return entries_; }
   bool empty() const noexcept { return entries_.empty(); }
 
+  // Open world: the context lists only what the model knows (principal and resource facts). A
+  // condition on any other key (aws:SourceIp, aws:MultiFactorAuthPresent, ...) is then unknown rather
+  // than absent: Allow statements assume it can hold, Deny statements assume it does not, and the
+  // explanation reports the assumption. Off (the default) for ordinary requests.
+  void set_open_world(bool open) noexcept { open_world_ = open; }
+  bool open_world() const noexcept { return open_world_; }
+  // Keys (or key prefixes ending in '/' or '*') whose absence is real even in the open world: the
+  // facts the model derives itself for this request (e.g. aws:PrincipalOrgID of an organization
+  // member). Lower-case.
+  void set_closed_keys(std::vector<std::string> prefixes) { closed_ = std::move(prefixes); }
+  bool is_closed(std::string_view key_lower) const noexcept;
+
  private:
   void put(ContextEntry entry);
   std::vector<ContextEntry> entries_;  // sorted by key_lower
+  bool open_world_ = false;
+  std::vector<std::string> closed_;
 };
 
 std::string to_lower_ascii(std::string_view s);

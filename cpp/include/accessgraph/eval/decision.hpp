@@ -28,6 +28,9 @@ struct StatementMatch {
   policy::Effect effect = policy::Effect::kAllow;
   match::PrincipalMatch principal_match = match::PrincipalMatch::kNone;  // resource policies
   std::string json_pointer;
+  // Open-world evaluation: conditions on keys the model does not know that were assumed to hold
+  // (for an Allow) or to hold for a conditional Deny, as `"Op": {"key": "value"}` text.
+  std::vector<std::string> assumed_conditions;
 };
 
 // Why the decision came out as it did: the statements that mattered and the rule that decided.
@@ -36,6 +39,8 @@ struct Explanation {
   std::string rule;                        // stable id of the deciding rule, e.g. "explicit-deny"
   std::vector<StatementMatch> denies;      // applicable Deny statements
   std::vector<StatementMatch> allows;      // applicable Allow statements that contributed
+  // Open world only: Deny statements that apply if their unknown conditions hold ("unless ...").
+  std::vector<StatementMatch> conditional_denies;
   std::vector<std::string> missing;        // allows that were required but absent
   std::vector<std::string> notes;          // other facts (e.g. Block Public Access applied)
 

@@ -1,6 +1,7 @@
 #pragma once
 // Problems found while loading a snapshot: recorded, not thrown, so that loading goes on with
 // everything else (a bad policy, a dangling reference, a missing file).
+#include <stdexcept>
 #include <string>
 #include <vector>
 

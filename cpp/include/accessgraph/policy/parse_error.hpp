@@ -22,8 +22,8 @@ inline constexpr const char* kUnsupportedVersion = "unsupported-version";
 inline constexpr const char* kUnknownPrincipalType = "unknown-principal-type";
 inline constexpr const char* kUnknownConditionOperator = "unknown-condition-operator";
 inline constexpr const char* kInvalidConditionValue = "invalid-condition-value";
-inline constexpr const char* kInvalidVariable = "invalid-variable";
 inline constexpr const char* kEmptyValue = "empty-value";
+inline constexpr const char* kInvalidVariable = "invalid-variable";
 }  // namespace codes
 
 class ParseError : public std::runtime_error {
