@@ -117,7 +117,7 @@ std::optional<ConditionValue> compile_value(const Operator& op, std::string_view
   if (is_string_family(f)) {
     v.pattern = match::Pattern::compile(text, {f == OperatorFamily::kStringLike, variables, false});
   } else if (f == OperatorFamily::kArnLike) {
-    v.arn = match::ArnPattern::compile(text, variables);
+    v.arn = std::make_shared<const match::ArnPattern>(match::ArnPattern::compile(text, variables));
   } else if (is_numeric_family(f)) {
     auto n = parse_number(text);
     if (!n) return std::nullopt;
@@ -156,7 +156,7 @@ bool matches_any(const ConditionClause& c, std::string_view actual, const Reques
       return false;
     case OperatorFamily::kArnLike:
       for (const auto& v : c.values) {
-        if (v.arn.matches(actual, &ctx)) return true;
+        if (v.arn->matches(actual, &ctx)) return true;
       }
       return false;
     case OperatorFamily::kBool:
@@ -193,7 +193,7 @@ bool matches_any(const ConditionClause& c, std::string_view actual, const Reques
 }  // namespace
 
 bool ConditionClause::evaluate(const RequestContext& ctx) const noexcept {
-  const ContextEntry* entry = ctx.find(key_lower);
+  const ContextEntry* entry = ctx.find(key_lower, key_hash);
   if (op.family == OperatorFamily::kNull) {
     // Null: "true" holds when the key is absent, "false" when it is present; values are alternatives.
     const bool absent = entry == nullptr;
@@ -216,7 +216,7 @@ bool ConditionClause::evaluate(const RequestContext& ctx) const noexcept {
   // the absent-key rules so that ...IfExists still protects a statement.
   if (has_variables) {
     for (const auto& v : values) {
-      if (!(op.family == OperatorFamily::kArnLike ? v.arn.resolvable(&ctx) : v.pattern.resolvable(&ctx))) return false;
+      if (!(op.family == OperatorFamily::kArnLike ? v.arn->resolvable(&ctx) : v.pattern.resolvable(&ctx))) return false;
     }
   }
   auto holds = [this, &ctx](const std::string& actual) {

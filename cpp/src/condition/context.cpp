@@ -28,6 +28,17 @@ void RequestContext::put(ContextEntry entry) {
   } else {
     entries_.insert(it, std::move(entry));
   }
+  hashes_.clear();
+  for (const auto& e : entries_) hashes_.push_back(key_hash(e.key_lower));
+}
+
+std::uint64_t RequestContext::key_hash(std::string_view key_lower) noexcept {
+  std::uint64_t h = 1469598103934665603ULL;  // FNV-1a
+  for (char c : key_lower) {
+    h ^= static_cast<unsigned char>(c);
+    h *= 1099511628211ULL;
+  }
+  return h;
 }
 
 bool RequestContext::is_closed(std::string_view k) const noexcept {
@@ -41,10 +52,12 @@ bool RequestContext::is_closed(std::string_view k) const noexcept {
   return false;
 }
 
-const ContextEntry* RequestContext::find(std::string_view key_lower) const noexcept {
-  auto it = std::lower_bound(entries_.begin(), entries_.end(), key_lower,
-                             [](const ContextEntry& e, std::string_view k) { return e.key_lower < k; });
-  if (it != entries_.end() && it->key_lower == key_lower) return &*it;
+const ContextEntry* RequestContext::find(std::string_view key_lower, std::uint64_t hash) const noexcept {
+  // A request carries a few dozen keys: a linear scan of their hashes is cheaper than a binary
+  // search of strings.
+  for (std::size_t i = 0; i < hashes_.size(); ++i) {
+    if (hashes_[i] == hash && entries_[i].key_lower == key_lower) return &entries_[i];
+  }
   return nullptr;
 }
 

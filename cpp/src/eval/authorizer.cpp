@@ -79,8 +79,8 @@ PrincipalMatch principal_applies(const Statement& st, const Request& req, bool h
   return st.principal.match(req.principal);
 }
 
-PolicyScan scan(const Policy& p, PolicyKind kind, const Request& req, bool resource_based, bool has_boundary,
-                const std::string* level, Trace* trace) noexcept {
+PolicyScan scan(const Policy& p, PolicyKind kind, const Request& req, const match::SplitArn& resource,
+                bool resource_based, bool has_boundary, const std::string* level, Trace* trace) noexcept {
   PolicyScan out;
   for (const Statement& st : p.statements()) {
     if (!st.matches_action(req.action_lower)) continue;
@@ -89,7 +89,7 @@ PolicyScan scan(const Policy& p, PolicyKind kind, const Request& req, bool resou
       pm = principal_applies(st, req, has_boundary);
       if (pm == PrincipalMatch::kNone) continue;
     }
-    if (!st.matches_resource(req.resource, req.context)) continue;
+    if (!st.matches_resource(resource, req.context)) continue;
     if (trace) trace->assumed.clear();
     if (!st.condition.evaluate(req.context, st.effect == Effect::kAllow, trace ? &trace->assumed : nullptr)) {
       // Open world: a Deny whose unknown conditions could hold is reported as conditional.
@@ -121,15 +121,13 @@ PolicyScan scan(const Policy& p, PolicyKind kind, const Request& req, bool resou
   return out;
 }
 
-bool is_kms_key(std::string_view resource) noexcept {
-  std::array<std::string_view, 6> parts;
-  return match::split_arn(resource, parts) == 6 && parts[2] == "kms" &&
-         parts[5].substr(0, 4) == "key/";
+bool is_kms_key(const match::SplitArn& r) noexcept {
+  return r.count == 6 && r.parts[2] == "kms" && r.parts[5].substr(0, 4) == "key/";
 }
+bool is_kms_key(std::string_view resource) noexcept { return is_kms_key(match::SplitArn::of(resource)); }
 
-bool is_iam_role(std::string_view resource) noexcept {
-  std::array<std::string_view, 6> parts;
-  return match::split_arn(resource, parts) == 6 && parts[2] == "iam" && parts[5].substr(0, 5) == "role/";
+bool is_iam_role(const match::SplitArn& r) noexcept {
+  return r.count == 6 && r.parts[2] == "iam" && r.parts[5].substr(0, 5) == "role/";
 }
 
 bool is_s3(std::string_view resource) noexcept { return resource.substr(0, 11) == "arn:aws:s3:"; }
@@ -150,13 +148,13 @@ struct Facts {
   PolicyScan resource;
 };
 
-Facts gather(const Request& req, const PolicySet& ps, Trace* trace) noexcept {
+Facts gather(const Request& req, const PolicySet& ps, const match::SplitArn& arn, Trace* trace) noexcept {
   Facts f;
   const bool anonymous = req.principal.is_anonymous();
   const bool has_boundary = ps.permissions_boundary != nullptr && !anonymous;
   if (!anonymous) {
     for (const auto& p : ps.identity_policies) {
-      PolicyScan s = scan(*p, PolicyKind::kIdentity, req, false, false, nullptr, trace);
+      PolicyScan s = scan(*p, PolicyKind::kIdentity, req, arn, false, false, nullptr, trace);
       f.deny |= s.deny;
       f.identity_allow |= s.allow;
     }
@@ -164,12 +162,12 @@ Facts gather(const Request& req, const PolicySet& ps, Trace* trace) noexcept {
     // (IAM UG, policy evaluation logic: "except for the AWS account root user").
     if (req.principal.kind == match::CallerKind::kAccountRoot) f.identity_allow = true;
     if (ps.permissions_boundary) {
-      PolicyScan s = scan(*ps.permissions_boundary, PolicyKind::kPermissionsBoundary, req, false, false, nullptr, trace);
+      PolicyScan s = scan(*ps.permissions_boundary, PolicyKind::kPermissionsBoundary, req, arn, false, false, nullptr, trace);
       f.deny |= s.deny;
       f.boundary_allows = s.allow;
     }
     if (ps.session_policy) {
-      PolicyScan s = scan(*ps.session_policy, PolicyKind::kSessionPolicy, req, false, false, nullptr, trace);
+      PolicyScan s = scan(*ps.session_policy, PolicyKind::kSessionPolicy, req, arn, false, false, nullptr, trace);
       f.deny |= s.deny;
       f.session_allows = s.allow;
     }
@@ -177,7 +175,7 @@ Facts gather(const Request& req, const PolicySet& ps, Trace* trace) noexcept {
     for (std::size_t i = 0; i < ps.scp_levels.size(); ++i) {
       bool level_allows = false;
       for (const auto& p : ps.scp_levels[i].policies) {
-        PolicyScan s = scan(*p, PolicyKind::kServiceControlPolicy, req, false, false, &ps.scp_levels[i].name, trace);
+        PolicyScan s = scan(*p, PolicyKind::kServiceControlPolicy, req, arn, false, false, &ps.scp_levels[i].name, trace);
         f.deny |= s.deny;
         level_allows |= s.allow;
       }
@@ -190,12 +188,12 @@ Facts gather(const Request& req, const PolicySet& ps, Trace* trace) noexcept {
   // RCPs: each level implicitly carries RCPFullAWSAccess, so only their Deny statements matter.
   for (const auto& level : ps.rcp_levels) {
     for (const auto& p : level.policies) {
-      PolicyScan s = scan(*p, PolicyKind::kResourceControlPolicy, req, true, has_boundary, &level.name, trace);
+      PolicyScan s = scan(*p, PolicyKind::kResourceControlPolicy, req, arn, true, has_boundary, &level.name, trace);
       f.deny |= s.deny;
     }
   }
   if (ps.resource_policy) {
-    f.resource = scan(*ps.resource_policy, PolicyKind::kResourcePolicy, req, true, has_boundary, nullptr, trace);
+    f.resource = scan(*ps.resource_policy, PolicyKind::kResourcePolicy, req, arn, true, has_boundary, nullptr, trace);
     f.deny |= f.resource.deny;
   }
   return f;
@@ -222,7 +220,7 @@ bool identity_path_allows(const Facts& f) noexcept {
   return f.identity_allow && f.boundary_allows && f.session_allows;
 }
 
-Outcome decide(const Request& req, const PolicySet& ps, const Facts& f) noexcept {
+Outcome decide(const Request& req, const PolicySet& ps, const match::SplitArn& resource, const Facts& f) noexcept {
   const bool anonymous = req.principal.is_anonymous();
   if (f.deny) return {DecisionKind::kExplicitlyDenied, "explicit-deny"};
   if (!f.scp_allows) return {DecisionKind::kImplicitlyDenied, "scp-level-missing-allow"};
@@ -239,7 +237,7 @@ Outcome decide(const Request& req, const PolicySet& ps, const Facts& f) noexcept
     // service (or "*") authorizes them (IAM UG, "AWS service principals").
     allowed = f.resource.allow && f.resource.best_allow != PrincipalMatch::kAccount;
     rule = allowed ? "service-principal-resource-policy-allow" : "service-principal-needs-resource-policy";
-  } else if (is_role_trust_action(req.action_lower) && is_iam_role(req.resource)) {
+  } else if (is_role_trust_action(req.action_lower) && is_iam_role(resource)) {
     // Role trust policy: always required, even in the same account (FORMAT.md 5).
     if (!ps.resource_policy || !f.resource.allow) {
       rule = "trust-policy-missing-allow";
@@ -250,7 +248,7 @@ Outcome decide(const Request& req, const PolicySet& ps, const Facts& f) noexcept
       allowed = identity_path_allows(f);
       rule = allowed ? "cross-account-trust-and-identity-allow" : "cross-account-identity-missing-allow";
     }
-  } else if (is_kms_key(req.resource)) {
+  } else if (is_kms_key(resource)) {
     // KMS: IAM policies of the key's account count only if the key policy allows the account
     // (KMS Developer Guide, "Key policies"; FORMAT.md 4).
     if (!ps.resource_policy || !f.resource.allow) {
@@ -296,7 +294,8 @@ Outcome decide(const Request& req, const PolicySet& ps, const Facts& f) noexcept
 DecisionKind evaluate(const Request& req, const PolicySet& ps) noexcept {
   // sts:GetCallerIdentity needs no permission and cannot be denied (STS API reference).
   if (!req.principal.is_anonymous() && req.action_lower == "sts:getcalleridentity") return DecisionKind::kAllowed;
-  return decide(req, ps, gather(req, ps, nullptr)).decision;
+  const match::SplitArn resource = match::SplitArn::of(req.resource);
+  return decide(req, ps, resource, gather(req, ps, resource, nullptr)).decision;
 }
 
 Explanation explain(const Request& req, const PolicySet& ps) {
@@ -308,8 +307,9 @@ Explanation explain(const Request& req, const PolicySet& ps) {
     return e;
   }
   Trace trace;
-  const Facts f = gather(req, ps, &trace);
-  const Outcome o = decide(req, ps, f);
+  const match::SplitArn resource = match::SplitArn::of(req.resource);
+  const Facts f = gather(req, ps, resource, &trace);
+  const Outcome o = decide(req, ps, resource, f);
   e.decision = o.decision;
   e.rule = o.rule;
   e.denies = std::move(trace.denies);

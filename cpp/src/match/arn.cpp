@@ -5,13 +5,14 @@ namespace accessgraph::match {
 int split_arn(std::string_view arn, std::array<std::string_view, 6>& parts) noexcept {
   int n = 0;
   std::size_t start = 0;
-  while (n < 5) {
-    std::size_t colon = arn.find(':', start);
-    if (colon == std::string_view::npos) break;
-    parts[n++] = arn.substr(start, colon - start);
-    start = colon + 1;
+  const std::size_t size = arn.size();
+  for (std::size_t i = 0; i < size && n < 5; ++i) {
+    if (arn[i] == ':') {
+      parts[static_cast<std::size_t>(n++)] = arn.substr(start, i - start);
+      start = i + 1;
+    }
   }
-  parts[n++] = arn.substr(start);
+  parts[static_cast<std::size_t>(n++)] = arn.substr(start);
   return n;
 }
 
@@ -42,28 +43,77 @@ int split_arn_pattern(std::string_view text, std::array<std::string_view, 6>& pa
 
 ArnPattern ArnPattern::compile(std::string_view text, bool variables) {
   ArnPattern p;
-  PatternOptions options{true, variables, false};
-  p.whole_ = Pattern::compile(text, options);
-  if (p.whole_.is_match_all() || text.substr(0, 4) != "arn:") return p;
+  p.text_ = std::string(text);
+  const PatternOptions options{true, variables, false};
+  p.has_variables_ = variables && text.find("${") != std::string_view::npos;
+  if (text == "*") {
+    p.match_all_ = true;
+    return p;
+  }
+  if (text.substr(0, 4) != "arn:") {
+    p.whole_ = std::make_unique<Pattern>(Pattern::compile(text, options));
+    return p;
+  }
   std::array<std::string_view, 6> parts;
-  int n = split_arn_pattern(text, parts, variables);
-  for (int i = 0; i < n; ++i) p.parts_[i] = Pattern::compile(parts[i], options);
-  p.part_count_ = n;
+  const int n = split_arn_pattern(text, parts, variables);
+  for (int i = 0; i + 1 < n; ++i) {
+    Segment& seg = p.segments_[static_cast<std::size_t>(i)];
+    std::string_view part = parts[static_cast<std::size_t>(i)];
+    if (part == "*") {
+      seg.kind = Segment::Kind::kAny;
+    } else if (part.find_first_of("*?") == std::string_view::npos &&
+               !(variables && part.find("${") != std::string_view::npos)) {
+      seg.kind = Segment::Kind::kExact;
+      seg.offset = static_cast<std::uint32_t>(part.data() - text.data());
+      seg.length = static_cast<std::uint32_t>(part.size());
+    } else {
+      seg.kind = Segment::Kind::kGeneral;
+      seg.offset = static_cast<std::uint32_t>(p.general_.size());
+      p.general_.push_back(Pattern::compile(part, options));
+    }
+  }
+  p.last_ = Pattern::compile(parts[static_cast<std::size_t>(n - 1)], options);
+  p.part_count_ = static_cast<std::uint8_t>(n);
   return p;
 }
 
-bool ArnPattern::matches(std::string_view arn, const condition::RequestContext* context) const noexcept {
-  if (part_count_ == 0) return whole_.matches(arn, context);
-  std::array<std::string_view, 6> parts;
-  int n = split_arn(arn, parts);
-  if (n < part_count_) return false;
+bool ArnPattern::matches(const SplitArn& arn, const condition::RequestContext* context) const noexcept {
+  if (match_all_) return true;
+  if (part_count_ == 0) return whole_->matches(arn.full, context);
+  if (arn.count < part_count_) return false;
+  const std::string_view text = text_;
   for (int i = 0; i + 1 < part_count_; ++i) {
-    if (!parts_[i].matches(parts[i], context)) return false;
+    const Segment& seg = segments_[static_cast<std::size_t>(i)];
+    const std::string_view value = arn.parts[static_cast<std::size_t>(i)];
+    switch (seg.kind) {
+      case Segment::Kind::kAny:
+        break;
+      case Segment::Kind::kExact: {
+        if (value.size() != seg.length) return false;
+        const char* expected = text.data() + seg.offset;
+        for (std::size_t k = 0; k < value.size(); ++k) {
+          if (value[k] != expected[k]) return false;
+        }
+        break;
+      }
+      case Segment::Kind::kGeneral:
+        if (!general_[seg.offset].matches(value, context)) return false;
+        break;
+    }
   }
   // The last pattern part matches the rest of the ARN (normally just the resource part).
-  const int last = part_count_ - 1;
-  std::string_view rest = arn.substr(static_cast<std::size_t>(parts[last].data() - arn.data()));
-  return parts_[last].matches(rest, context);
+  const std::size_t last = static_cast<std::size_t>(part_count_ - 1);
+  const std::string_view rest = arn.full.substr(static_cast<std::size_t>(arn.parts[last].data() - arn.full.data()));
+  return last_.matches(rest, context);
+}
+
+bool ArnPattern::resolvable(const condition::RequestContext* context) const noexcept {
+  if (!has_variables_) return true;
+  if ((whole_ && !whole_->resolvable(context)) || !last_.resolvable(context)) return false;
+  for (const auto& g : general_) {
+    if (!g.resolvable(context)) return false;
+  }
+  return true;
 }
 
 ResourcePattern ResourcePattern::compile(std::string_view text, bool variables) {
@@ -72,9 +122,9 @@ ResourcePattern ResourcePattern::compile(std::string_view text, bool variables) 
   return p;
 }
 
-bool ResourcePattern::matches(std::string_view resource, const condition::RequestContext* context) const noexcept {
+bool ResourcePattern::matches(const SplitArn& resource, const condition::RequestContext* context) const noexcept {
   // A request for resource "*" is matched only by a literal "*" (conformance FORMAT.md, `resource`).
-  if (resource == "*") return arn_.text() == "*";
+  if (resource.full == "*") return arn_.text() == "*";
   return arn_.matches(resource, context);
 }
 

@@ -158,6 +158,7 @@ condition::ConditionBlock parse_condition(const json& j, const std::string& poin
       clause.op = *op;
       clause.key = key;
       clause.key_lower = condition::to_lower_ascii(key);
+      clause.key_hash = condition::RequestContext::key_hash(clause.key_lower);
       auto add = [&](const json& v, const std::string& p) {
         std::string text = scalar_text(v, p);
         if (variables && v.is_string()) check_variables(text, p);
@@ -166,7 +167,7 @@ condition::ConditionBlock parse_condition(const json& j, const std::string& poin
           throw ParseError(codes::kInvalidConditionValue,
                            "\"" + text + "\" is not a valid value for " + op_name, p);
         }
-        clause.has_variables |= compiled->pattern.has_variables() || compiled->arn.has_variables();
+        clause.has_variables |= compiled->pattern.has_variables() || (compiled->arn && compiled->arn->has_variables());
         clause.values.push_back(std::move(*compiled));
       };
       if (raw_values.is_array()) {
@@ -297,7 +298,7 @@ bool Statement::matches_action(std::string_view action_lower) const noexcept {
   return any != not_action;
 }
 
-bool Statement::matches_resource(std::string_view resource, const condition::RequestContext& ctx) const noexcept {
+bool Statement::matches_resource(const match::SplitArn& resource, const condition::RequestContext& ctx) const noexcept {
   if (!has_resource) return true;  // trust policies have no Resource element
   if (not_resource) {
     // An unresolvable variable in NotResource invalidates the statement (IAM policy variables).

@@ -3,6 +3,7 @@
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -39,7 +40,7 @@ struct Operator {
 struct ConditionValue {
   std::string text;
   match::Pattern pattern;        // String*, Binary, Bool (literal or with wildcards / variables)
-  match::ArnPattern arn;         // Arn*
+  std::shared_ptr<const match::ArnPattern> arn;  // Arn* only (kept out of line: it is large)
   double number = 0;             // Numeric*, Date* (epoch seconds)
   IpNetwork network;             // IpAddress
   bool null_is_true = false;     // Null
@@ -50,6 +51,7 @@ struct ConditionClause {
   Operator op;
   std::string key;        // as written
   std::string key_lower;
+  std::uint64_t key_hash = 0;  // RequestContext::key_hash(key_lower)
   std::vector<ConditionValue> values;
   bool has_variables = false;  // some value holds a policy variable
 
@@ -71,7 +73,7 @@ struct ConditionBlock {
                 std::vector<const ConditionClause*>* assumed) const {
     if (!context.open_world()) return evaluate(context);
     for (const auto& clause : clauses) {
-      if (context.find(clause.key_lower) == nullptr && !context.is_closed(clause.key_lower)) {
+      if (context.find(clause.key_lower, clause.key_hash) == nullptr && !context.is_closed(clause.key_lower)) {
         if (!assume_unknown) return false;
         if (assumed) assumed->push_back(&clause);
         continue;

@@ -2,6 +2,7 @@
 // The request context: condition key -> one value or a set of values.
 // Keys compare case-insensitively (IAM condition keys are case-insensitive), so they are stored
 // lower-cased; values keep their case. Built once per request, read without allocation.
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -22,7 +23,10 @@ class RequestContext {
   void set_multi(std::string_view key, std::vector<std::string> values);
 
   // nullptr when the key is absent. `key_lower` must already be lower-case.
-  const ContextEntry* find(std::string_view key_lower) const noexcept;
+  const ContextEntry* find(std::string_view key_lower) const noexcept { return find(key_lower, key_hash(key_lower)); }
+  // The same with the key's hash precomputed (compiled conditions keep it).
+  const ContextEntry* find(std::string_view key_lower, std::uint64_t hash) const noexcept;
+  static std::uint64_t key_hash(std::string_view key_lower) noexcept;
   const std::vector<ContextEntry>& entries() const noexcept { return entries_; }
   bool empty() const noexcept { return entries_.empty(); }
 
@@ -41,6 +45,7 @@ class RequestContext {
  private:
   void put(ContextEntry entry);
   std::vector<ContextEntry> entries_;  // sorted by key_lower
+  std::vector<std::uint64_t> hashes_;  // key_hash of each entry, scanned first
   bool open_world_ = false;
   std::vector<std::string> closed_;
 };

@@ -31,7 +31,7 @@ class Pattern {
   bool resolvable(const condition::RequestContext* context) const noexcept;
 
   const std::string& text() const noexcept { return text_; }
-  bool is_match_all() const noexcept { return match_all_; }
+  bool is_match_all() const noexcept { return shape_ == Shape::kMatchAll; }
   bool has_variables() const noexcept { return !variables_.empty(); }
   bool has_wildcards() const noexcept { return has_wildcards_; }
 
@@ -49,12 +49,21 @@ class Pattern {
   };
   bool resolve(const Token& token, const condition::RequestContext* context,
                std::string_view* out) const noexcept;
+  bool matches_general(std::string_view value, const condition::RequestContext* context, bool ci) const noexcept;
+
+  // Most patterns are a lone `*`, plain text, or text then one trailing `*`: matched without the
+  // general glob loop.
+  enum class Shape : std::uint8_t { kGeneral, kMatchAll, kExact, kPrefix, kSuffix, kContains };
 
   std::string text_;
   std::string literals_;
   std::vector<Token> tokens_;
   std::vector<Variable> variables_;
-  bool match_all_ = false;  // the pattern is a lone `*`
+  Shape shape_ = Shape::kExact;
+  // The first (up to) 8 bytes of the literal of a kExact / kPrefix pattern, kept inline so that
+  // most mismatches are rejected without touching the heap.
+  std::uint8_t head_length_ = 0;
+  std::uint64_t head_ = 0;
   bool has_wildcards_ = false;
 };
 

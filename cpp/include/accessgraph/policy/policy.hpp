@@ -43,7 +43,10 @@ struct Statement {
 
   // Action element matches `action_lower` (already lower-cased).
   bool matches_action(std::string_view action_lower) const noexcept;
-  bool matches_resource(std::string_view resource, const condition::RequestContext& ctx) const noexcept;
+  bool matches_resource(const match::SplitArn& resource, const condition::RequestContext& ctx) const noexcept;
+  bool matches_resource(std::string_view resource, const condition::RequestContext& ctx) const noexcept {
+    return matches_resource(match::SplitArn::of(resource), ctx);
+  }
   // Human label: `#2 (Sid "AllowRead")`.
   std::string label() const;
 };
