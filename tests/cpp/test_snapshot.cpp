@@ -3,7 +3,7 @@
 // code on small hand-made bad snapshots, robustness on mangled input, and scaling.
 #include <gtest/gtest.h>
 
-#include <chrono>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -790,6 +790,10 @@ TEST(SnapshotProblems, EveryProblemCodeIsRecordedWithFileAndPointer) {
        "manifest-invalid", "manifest.json", "/format_version", Severity::kError},
       {"unknown partition", [](json& t) { at(t, "manifest.json")["partition"] = "aws-mars"; },
        "manifest-invalid", "manifest.json", "/partition", Severity::kError},
+      {"collector is not an account id", [](json& t) { at(t, "manifest.json")["collector_account_id"] = "me"; },
+       "manifest-invalid", "manifest.json", "/collector_account_id", Severity::kError},
+      {"regions is not a list", [](json& t) { at(t, "manifest.json")["regions"] = "us-east-1"; },
+       "wrong-type", "manifest.json", "/regions", Severity::kError},
       {"bad inline policy",
        [](json& t) {
          json bad = allow_all();
@@ -964,6 +968,26 @@ TEST(SnapshotProblems, ErrorFilesWithOtherCodesMakeTheSettingUnknownNotAbsent) {
   EXPECT_EQ(errors(o), 0) << problems_text(o);
 }
 
+TEST(SnapshotProblems, AMissingListingIsReportedOnceNotAsUnknownPerResourceFiles) {
+  const std::vector<std::string> listings = {kS3 + "list-buckets.json", kRegion + "kms/list-keys.json",
+                                             "organizations/list-roots.json",
+                                             "organizations/list-policies/SERVICE_CONTROL_POLICY.json"};
+  for (const auto& listing : listings) {
+    json t = minimal_org();
+    add_bucket(t, "b");
+    at(t, kRegion + "kms/list-keys.json")["Keys"] = {{{"KeyId", "k"}}};
+    at(t, kRegion + "kms/describe-key/k.json") = {{"KeyMetadata", {{"KeyManager", "CUSTOMER"}}}};
+    at(t, kRegion + "kms/get-key-policy/k.json") = {{"Policy", allow_all().dump()}};
+    at(t, kRegion + "kms/list-grants/k.json") = {{"Grants", json::array()}};
+    erase(t, listing);
+    const auto o = load_tree(t);
+    EXPECT_TRUE(with_code(o, "unknown-file").empty()) << listing << "\n" << problems_text(o);
+    const auto nc = with_code(o, "not-collected");
+    ASSERT_FALSE(nc.empty()) << listing;
+    EXPECT_EQ(nc[0].file, listing) << problems_text(o);
+  }
+}
+
 TEST(SnapshotProblems, PolicyParseErrorInAPageNamesThePageFile) {
   json t = minimal();
   erase(t, kIam + "get-account-authorization-details.json");
@@ -1096,12 +1120,18 @@ TEST(SnapshotRobustness, MangledScenarioValuesNeverCrash) {
   const std::vector<json> junk = {nullptr, 0, -1.5, true, "", "%7B", "{\"Statement\":", json::array(), json::object(),
                                   json::array({nullptr, 1}), json::object({{"Statement", 1}}), 1e300, "AAAA"};
   std::mt19937 rng(12345);
-  for (int round = 0; round < 150; ++round) {
+  for (int round = 0; round < 200; ++round) {
     json t = original;
     for (int k = 0; k < 6; ++k) {
       const auto& ptr = pointers[rng() % pointers.size()];
       json::json_pointer jp(ptr);
       if (!t.contains(jp)) continue;
+      if (rng() % 3 == 0) {  // drop the member or element
+        json& parent = t[jp.parent_pointer()];
+        if (parent.is_object()) parent.erase(jp.back());
+        else if (parent.is_array() && !parent.empty()) parent.erase(parent.size() - 1);
+        continue;
+      }
       t[jp] = junk[rng() % junk.size()];
     }
     try {
@@ -1117,9 +1147,13 @@ TEST(SnapshotRobustness, MangledScenarioValuesNeverCrash) {
 
 TEST(SnapshotRobustness, DeeplyNestedValuesAreProblemsNotStackOverflows) {
   json t = minimal();
-  json deep = json::array();
-  for (int i = 0; i < 100000; ++i) deep = json::array({std::move(deep)});
-  aad(t)["UserDetailList"] = {user("deep", deep)};
+  json deep = json::object();
+  for (int i = 0; i < 100000; ++i) deep = json::object({{"Statement", std::move(deep)}});
+  // Moved, never copied: copying a JSON value is recursive.
+  json u = user("deep");
+  u["UserPolicyList"].push_back({{"PolicyName", "deep"}});
+  u["UserPolicyList"][0]["PolicyDocument"] = std::move(deep);
+  aad(t)["UserDetailList"].push_back(std::move(u));
   add_bucket(t, "b");
   at(t, kS3 + "get-bucket-policy/b.json")["Policy"] = std::string(200000, '[');
   const auto o = load_tree(std::move(t));
@@ -1202,10 +1236,11 @@ json synthetic(int accounts, int principals, int resources) {
   return t;
 }
 
+// CPU seconds of the load (wall time is unreliable on a shared machine).
 double seconds_to_load(json t, std::size_t* resources) {
-  const auto start = std::chrono::steady_clock::now();
+  const std::clock_t start = std::clock();
   const auto o = load_tree(std::move(t));
-  const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const double s = static_cast<double>(std::clock() - start) / CLOCKS_PER_SEC;
   *resources = 0;
   for (const auto& [id, a] : o.accounts) *resources += a.resources.size();
   EXPECT_TRUE(o.problems.empty()) << problems_text(o).substr(0, 2000);
@@ -1215,14 +1250,23 @@ double seconds_to_load(json t, std::size_t* resources) {
 }  // namespace
 
 TEST(SnapshotScale, LoadTimeGrowsLinearlyWithAccounts) {
-  // 20 and 40 accounts x 100 principals x 200 resources: doubling the input must not much more
-  // than double the time (no quadratic work). The full 1,000-account case is benchmarked apart.
+  // 10 and 60 accounts x 100 principals x 200 resources: six times the input must take about six
+  // times as long (quadratic work would take 36 times). The 1,000-account case is benchmarked apart.
   std::size_t n1 = 0, n2 = 0;
-  const double t1 = seconds_to_load(synthetic(20, 100, 200), &n1);
-  const double t2 = seconds_to_load(synthetic(40, 100, 200), &n2);
-  EXPECT_EQ(n1, 20u * 200u);
-  EXPECT_EQ(n2, 40u * 200u);
-  std::cerr << "  [scale] 20 accounts: " << t1 << " s, 40 accounts: " << t2 << " s\n";
-  EXPECT_LT(t2, 3.0 * t1 + 0.05);
-  EXPECT_LT(t2, 10.0);
+  const double t1 = seconds_to_load(synthetic(10, 100, 200), &n1);
+  const double t2 = seconds_to_load(synthetic(60, 100, 200), &n2);
+  EXPECT_EQ(n1, 10u * 200u);
+  EXPECT_EQ(n2, 60u * 200u);
+  std::cerr << "  [scale] 10 accounts: " << t1 << " s CPU, 60 accounts: " << t2 << " s CPU\n";
+  EXPECT_LT(t2, 15.0 * t1 + 0.1);
+}
+
+// The size the loader is specified for: 1,000 accounts x 100 principals x 200 resources. Disabled
+// by default (it builds a ~1 GB JSON tree first); run with --gtest_also_run_disabled_tests.
+TEST(SnapshotScale, DISABLED_ThousandAccountsLoadWithinSeconds) {
+  std::size_t n = 0;
+  const double t = seconds_to_load(synthetic(1000, 100, 200), &n);
+  EXPECT_EQ(n, 1000u * 200u);
+  std::cerr << "  [scale] 1000 accounts x 100 principals x 200 resources: " << t << " s CPU\n";
+  EXPECT_LT(t, 30.0);
 }

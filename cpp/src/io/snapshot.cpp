@@ -21,6 +21,8 @@
 //     unknown-group       a user in a group that get-account-authorization-details does not list
 //     file-and-folder     `<command>.json` and the page folder `<command>/` both exist (the file is used)
 //     unreadable-file     the file exists but could not be read
+//     internal-error      a loader bug met by this input: the rest of that part (the organization
+//                         or one account) is skipped; please report it
 //   severity warning (data that was not collected, or is ignored)
 //     not-collected       a file LAYOUT.md requires is absent: the resource or setting is unknown
 //     access-denied       an error file whose code is an authorization failure: unknown, not absent
@@ -38,8 +40,15 @@
 // SnapshotError codes: root-missing, root-not-directory, not-a-snapshot.
 #include "accessgraph/io/snapshot.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <deque>
 #include <filesystem>
@@ -279,18 +288,30 @@ class DirectorySource final : public SnapshotSource {
   }
 
   std::optional<std::string> read(const std::string& path, std::string* error) const override {
-    std::ifstream in(full(path), std::ios::binary);
-    if (!in) {
-      if (error) *error = "cannot open " + full(path).string();
+    // Plain POSIX I/O: a snapshot has hundreds of thousands of small files.
+    const std::string file = full(path).string();
+    const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+      if (error) *error = "cannot open " + file + ": " + std::strerror(errno);
       return std::nullopt;
     }
-    std::ostringstream buf;
-    buf << in.rdbuf();
-    if (in.bad()) {
-      if (error) *error = "cannot read " + full(path).string();
-      return std::nullopt;
+    std::string out;
+    struct stat st {};
+    if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) out.reserve(static_cast<std::size_t>(st.st_size));
+    char buf[65536];
+    for (;;) {
+      const ssize_t n = ::read(fd, buf, sizeof buf);
+      if (n == 0) break;
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        if (error) *error = "cannot read " + file + ": " + std::strerror(errno);
+        ::close(fd);
+        return std::nullopt;
+      }
+      out.append(buf, static_cast<std::size_t>(n));
     }
-    return buf.str();
+    ::close(fd);
+    return out;
   }
 
   std::string describe() const override { return root_; }
@@ -398,6 +419,9 @@ struct Folder {
     it->second.claimed = true;
     return &it->second;
   }
+  void take_all(std::initializer_list<const char*> stems) {
+    for (const char* stem : stems) take(stem);
+  }
   bool take_other(const std::string& name) {
     for (auto& o : others) {
       if (o.name == name) {
@@ -465,7 +489,7 @@ const char* want_name(Want w) {
 
 // A location inside a file.
 struct At {
-  const std::string* file;
+  const std::string* file = nullptr;
   std::string ptr;
   At child(std::string_view key) const { return At{file, pointer_child(ptr, key)}; }
   At child(std::size_t i) const { return At{file, pointer_child(ptr, i)}; }
@@ -484,10 +508,24 @@ class Loader {
     org_.problems.push_back(Problem{std::move(code), std::move(file), std::move(ptr), std::move(message), sev});
   }
   void error(std::string code, const At& at, std::string message) {
-    problem(Severity::kError, std::move(code), *at.file, at.ptr, std::move(message));
+    problem(Severity::kError, std::move(code), at.file ? *at.file : std::string(), at.ptr, std::move(message));
+  }
+  void warn_at(std::string code, const At& at, std::string message) {
+    problem(Severity::kWarning, std::move(code), at.file ? *at.file : std::string(), at.ptr, std::move(message));
   }
   void warn(std::string code, const std::string& file, std::string message) {
     problem(Severity::kWarning, std::move(code), file, "", std::move(message));
+  }
+
+  // A safety net: a bug triggered by odd input costs that part of the snapshot, not the load.
+  void guarded(const std::string& where, const std::function<void()>& fn) {
+    try {
+      fn();
+    } catch (const std::bad_alloc&) {
+      throw;
+    } catch (const std::exception& e) {
+      problem(Severity::kError, "internal-error", where, "", std::string("loading stopped here: ") + e.what());
+    }
   }
 
   // -- files
@@ -951,6 +989,9 @@ void Loader::load_manifest(Folder& root) {
     if (!p.empty()) org_.partition = p;
   }
   org_.collector_account_id = str(m, at, "collector_account_id", true);
+  if (!org_.collector_account_id.empty() && !is_account_id(org_.collector_account_id)) {
+    error("manifest-invalid", at.child("collector_account_id"), "\"" + org_.collector_account_id + "\" is not a 12-digit account id");
+  }
   if (const json* v = field(m, at, "regions", Want::kArray, true)) {
     std::unordered_set<std::string> seen;
     for (std::size_t i = 0; i < v->size(); ++i) {
@@ -978,7 +1019,8 @@ void Loader::load_organization(Folder& orgf) {
   // list-roots: the root and the enabled policy types.
   Doc roots;
   std::vector<std::string> queue;
-  if (load(orgf, "list-roots", Need::kRequired, {}, "the organization root", roots).known == Known::kYes) {
+  const bool roots_known = load(orgf, "list-roots", Need::kRequired, {}, "the organization root", roots).known == Known::kYes;
+  if (roots_known) {
     items(roots, "Roots", true, [&](const json& r, const At& at) {
       const std::string id = str(r, at, "Id", true);
       if (id.empty()) return;
@@ -1052,8 +1094,10 @@ void Loader::load_organization(Folder& orgf) {
       org_.units[parent].accounts.push_back(id);
     });
   }
-  finish(ous, "not a unit of the organization tree");
-  finish(accts, "not a unit of the organization tree");
+  if (roots_known) {  // else every file here is unchecked (the missing root is reported)
+    finish(ous, "not a unit of the organization tree");
+    finish(accts, "not a unit of the organization tree");
+  }
   // list-accounts (optional): details, and members the tree does not place.
   Doc la;
   if (load(orgf, "list-accounts", Need::kOptional, {}, "the account list", la).known == Known::kYes) {
@@ -1068,7 +1112,7 @@ void Loader::load_organization(Folder& orgf) {
       if (a.status.empty()) a.status = str(o, at, "Status");
       if (a.arn.empty()) a.arn = str(o, at, "Arn");
       if (!tree_accounts_.count(id)) {
-        problem(Severity::kWarning, "account-not-in-tree", *at.file, at.ptr,
+        warn_at("account-not-in-tree", at,
                 "account " + id + " is a member but under no root or OU of the collected tree: no SCP/RCP of the tree applies");
       }
     });
@@ -1127,10 +1171,13 @@ void Loader::load_org_policies(Folder& orgf) {
   };
   std::vector<ByTarget> by_target;
   bool listed[2] = {false, false};
+  bool all_listed = true;  // false: describe-policy files cannot all be checked against a listing
   for (int t = 0; t < 2; ++t) {
     Doc d;
     const Need need = types[t].enabled ? Need::kRequired : Need::kOptional;
-    if (load(listf, types[t].filter, need, {}, std::string("the ") + types[t].filter + " list", d).known != Known::kYes) continue;
+    const Status st = load(listf, types[t].filter, need, {}, std::string("the ") + types[t].filter + " list", d);
+    if (st.known == Known::kUnknown) all_listed = false;
+    if (st.known != Known::kYes) continue;
     listed[t] = true;
     std::unordered_set<std::string> seen;
     items(d, "Policies", true, [&](const json& s, const At& at) {
@@ -1184,8 +1231,10 @@ void Loader::load_org_policies(Folder& orgf) {
       });
     }
   }
-  finish(describef, "not a listed policy");
-  finish(targetsf, "not a listed policy");
+  if (all_listed) {
+    finish(describef, "not a listed policy");
+    finish(targetsf, "not a listed policy");
+  }
 
   for (const auto& bt : by_target) {
     if (!org_.units.count(bt.target) && !org_.accounts.count(bt.target)) {
@@ -1250,7 +1299,11 @@ void Loader::load_iam(org::Account& a, Folder& iamf) {
           error("wrong-type", at.child(it.key()), std::string("expected an integer, found ") + type_name(it.value()));
           continue;
         }
-        a.account_summary[it.key()] = static_cast<long long>(it.value().get<double>());
+        a.account_summary[it.key()] = it.value().is_number_float()
+                                          ? static_cast<long long>(it.value().get<double>())
+                                          : it.value().is_number_unsigned()
+                                                ? static_cast<long long>(std::min<std::uint64_t>(it.value().get<std::uint64_t>(), INT64_MAX))
+                                                : it.value().get<long long>();
       }
     }
   }
@@ -1285,7 +1338,7 @@ void Loader::load_iam(org::Account& a, Folder& iamf) {
           a.credential_report_csv = std::move(*decoded);
           a.credential_report_known = true;
         } else {
-          problem(Severity::kWarning, "invalid-value", *at.file, at.ptr, "Content is not base64: the credential report is unknown");
+          warn_at("invalid-value", at, "Content is not base64: the credential report is unknown");
         }
       }
     }
@@ -1438,12 +1491,15 @@ void Loader::load_authorization_details(org::Account& a, const Doc& d) {
       std::size_t chosen = versions->size();
       for (std::size_t i = 0; i < versions->size() && chosen == versions->size(); ++i) {
         const json& v = (*versions)[i];
-        if (v.is_object() && v.value("IsDefaultVersion", false) == true) chosen = i;
+        if (!v.is_object()) continue;
+        auto d = v.find("IsDefaultVersion");
+        if (d != v.end() && d->is_boolean() && d->get<bool>()) chosen = i;
       }
       for (std::size_t i = 0; i < versions->size() && chosen == versions->size(); ++i) {
         const json& v = (*versions)[i];
-        if (v.is_object() && !mp.default_version_id.empty() && v.contains("VersionId") &&
-            v["VersionId"] == mp.default_version_id) {
+        auto vid = v.is_object() ? v.find("VersionId") : v.end();
+        if (v.is_object() && !mp.default_version_id.empty() && vid != v.end() && vid->is_string() &&
+            vid->get_ref<const std::string&>() == mp.default_version_id) {
           chosen = i;
         }
       }
@@ -1488,7 +1544,7 @@ void Loader::resolve_managed_policies(org::Account& a, const std::vector<std::pa
       continue;
     }
     reported.insert(arn);
-    problem(Severity::kWarning, "unresolved-managed-policy", *at.file, at.ptr,
+    warn_at("unresolved-managed-policy", at,
             "AWS managed policy " + arn + " is attached but neither in the snapshot nor in the bundled data" +
                 (opt_.managed_policies_path.empty() ? std::string(" (no managed_policies_path given)") : std::string()) +
                 ": its permissions are unknown");
@@ -1595,6 +1651,8 @@ void Loader::load_s3(org::Account& a, Folder& global) {
   }
   Doc lb;
   if (load(s3, "list-buckets", Need::kRequired, {}, "the bucket list", lb).known != Known::kYes) {
+    // The listing is unknown: its per-resource files cannot be checked (already reported).
+    s3.take_all({"get-bucket-policy", "get-bucket-acl", "get-public-access-block", "get-bucket-ownership-controls", "get-bucket-location", "get-bucket-policy-status"});
     finish(s3, "not a file of LAYOUT.md");
     return;
   }
@@ -1730,7 +1788,11 @@ void Loader::load_kms(org::Account& a, const std::string& region, Folder& f) {
       if (!target.empty() && !name.empty()) aliases[target].push_back(name);
     });
   }
-  if (!keys_known) return;
+  if (!keys_known) {
+    f.take_all({"describe-key", "get-key-policy", "list-grants"});
+    finish(f, "not a file of LAYOUT.md");
+    return;
+  }
   Folder descf = subfolder(f, "describe-key");
   Folder polf = subfolder(f, "get-key-policy");
   Folder grantf = subfolder(f, "list-grants");
@@ -1785,6 +1847,8 @@ void Loader::load_kms(org::Account& a, const std::string& region, Folder& f) {
 void Loader::load_sqs(org::Account& a, const std::string& region, Folder& f) {
   Doc lq;
   if (load(f, "list-queues", Need::kRequired, {}, "the SQS queue list", lq).known != Known::kYes) {
+    // The listing is unknown: its per-resource files cannot be checked (already reported).
+    f.take_all({"get-queue-attributes"});
     finish(f, "not a file of LAYOUT.md");
     return;
   }
@@ -1805,7 +1869,7 @@ void Loader::load_sqs(org::Account& a, const std::string& region, Folder& f) {
       while (!name.empty() && name.back() == '/') name.pop_back();
       name = name.substr(name.rfind('/') == std::string::npos ? 0 : name.rfind('/') + 1);
       if (name.empty()) {
-        problem(Severity::kWarning, "invalid-value", *at.file, at.ptr, "no queue name in URL \"" + url + "\"");
+        warn_at("invalid-value", at, "no queue name in URL \"" + url + "\"");
         continue;
       }
       if (!first_time(seen, name, at, "queue")) continue;
@@ -1835,6 +1899,8 @@ void Loader::load_sqs(org::Account& a, const std::string& region, Folder& f) {
 void Loader::load_sns(org::Account& a, const std::string& region, Folder& f) {
   Doc lt;
   if (load(f, "list-topics", Need::kRequired, {}, "the SNS topic list", lt).known != Known::kYes) {
+    // The listing is unknown: its per-resource files cannot be checked (already reported).
+    f.take_all({"get-topic-attributes"});
     finish(f, "not a file of LAYOUT.md");
     return;
   }
@@ -1845,7 +1911,7 @@ void Loader::load_sns(org::Account& a, const std::string& region, Folder& f) {
     if (arn.empty()) return;
     const std::string name = arn.substr(arn.rfind(':') == std::string::npos ? 0 : arn.rfind(':') + 1);
     if (name.empty()) {
-      problem(Severity::kWarning, "invalid-value", *at.file, at.ptr + "/TopicArn", "no topic name in \"" + arn + "\"");
+      warn_at("invalid-value", at.child("TopicArn"), "no topic name in \"" + arn + "\"");
       return;
     }
     if (!first_time(seen, name, at.child("TopicArn"), "topic")) return;
@@ -1874,6 +1940,8 @@ void Loader::load_sns(org::Account& a, const std::string& region, Folder& f) {
 void Loader::load_lambda(org::Account& a, const std::string& region, Folder& f) {
   Doc lf;
   if (load(f, "list-functions", Need::kRequired, {}, "the Lambda function list", lf).known != Known::kYes) {
+    // The listing is unknown: its per-resource files cannot be checked (already reported).
+    f.take_all({"get-policy"});
     finish(f, "not a file of LAYOUT.md");
     return;
   }
@@ -1909,6 +1977,8 @@ void Loader::load_lambda(org::Account& a, const std::string& region, Folder& f) 
 void Loader::load_secrets(org::Account& a, const std::string& region, Folder& f) {
   Doc ls;
   if (load(f, "list-secrets", Need::kRequired, {}, "the secret list", ls).known != Known::kYes) {
+    // The listing is unknown: its per-resource files cannot be checked (already reported).
+    f.take_all({"get-resource-policy"});
     finish(f, "not a file of LAYOUT.md");
     return;
   }
@@ -1943,6 +2013,8 @@ void Loader::load_secrets(org::Account& a, const std::string& region, Folder& f)
 void Loader::load_ecr(org::Account& a, const std::string& region, Folder& f) {
   Doc lr;
   if (load(f, "describe-repositories", Need::kRequired, {}, "the ECR repository list", lr).known != Known::kYes) {
+    // The listing is unknown: its per-resource files cannot be checked (already reported).
+    f.take_all({"get-repository-policy"});
     finish(f, "not a file of LAYOUT.md");
     return;
   }
@@ -2064,8 +2136,10 @@ org::Organization Loader::run() {
   Folder orgf = subfolder(root, "organizations");
   if (orgf.exists) {
     org_snapshot_ = true;
-    load_organization(orgf);
-    finish(orgf, "not a file of LAYOUT.md");
+    guarded("organizations/", [&] {
+      load_organization(orgf);
+      finish(orgf, "not a file of LAYOUT.md");
+    });
   }
 
   std::unordered_set<std::string> loaded;
@@ -2073,7 +2147,7 @@ org::Organization Loader::run() {
     auto& e = accounts.entries[id];
     if (e.dir.empty() || !is_account_id(id)) continue;  // reported by finish()
     loaded.insert(id);
-    load_account(id, accounts);
+    guarded("accounts/" + id + "/", [&] { load_account(id, accounts); });
   }
   finish(accounts, "not a 12-digit account folder");
   for (auto& [id, a] : org_.accounts) {
