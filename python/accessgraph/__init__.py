@@ -21,8 +21,30 @@ from typing import Any, Union
 from . import _core
 from ._core import Decision, Explanation, Policy, PolicyParseError, PolicySet, Request
 from ._render import install_renderers
+from .organization import (
+    Access,
+    AccessPath,
+    ActionGrant,
+    Organization,
+    Problem,
+    Results,
+    SnapshotError,
+    action_catalogue,
+    load_snapshot,
+    load_snapshot_from_dict,
+)
 
 __all__ = [
+    "Access",
+    "AccessPath",
+    "ActionGrant",
+    "Organization",
+    "Problem",
+    "Results",
+    "SnapshotError",
+    "action_catalogue",
+    "load_snapshot",
+    "load_snapshot_from_dict",
     "Decision",
     "Explanation",
     "Policy",

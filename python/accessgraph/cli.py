@@ -130,6 +130,9 @@ def synth(
                f"{counts['files']} files, {counts['bytes'] / 1e6:.1f} MB")
 
 
+from . import _cli_org  # noqa: E402,F401  (registers the snapshot commands on `app`)
+
+
 def main(argv: Optional[list[str]] = None) -> None:
     debug = "--debug" in (argv if argv is not None else sys.argv[1:])
     try:

@@ -1635,7 +1635,9 @@ def write_synthetic_org(out_dir: Union[str, os.PathLike[str]], accounts: int, se
     if os.path.exists(out):
         if not os.path.isdir(out):
             raise NotADirectoryError(f"{out} exists and is not a directory")
-        if any(os.scandir(out)):
+        with os.scandir(out) as entries:
+            not_empty = any(entries)
+        if not_empty:
             raise FileExistsError(f"{out} is not empty; synthetic snapshots are written to a new or empty directory")
     os.makedirs(out, exist_ok=True)
 

@@ -1,0 +1,173 @@
+"""CLI commands over a loaded snapshot: load, can, who-can, what-can, paths."""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Any, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from .cli import _fail, app
+
+
+class OutputFormat(str, Enum):
+    table = "table"
+    json = "json"
+
+
+def _load(snapshot: Path) -> Any:
+    from .organization import SnapshotError, load_snapshot
+
+    err = Console(stderr=True)
+    try:
+        if err.is_terminal:
+            with err.status(f"loading {snapshot} ..."):
+                return load_snapshot(snapshot)
+        return load_snapshot(snapshot)
+    except SnapshotError as e:
+        raise _fail(f"{snapshot}: {e}", "give a snapshot directory laid out as described in the README (manifest.json, accounts/)") from None
+
+
+def _parse_context(pairs: list[str]) -> dict[str, Any]:
+    ctx: dict[str, Any] = {}
+    for p in pairs:
+        key, sep, value = p.partition("=")
+        if not sep or not key:
+            raise _fail(f"bad --context {p!r}", "write KEY=VALUE, e.g. --context aws:SourceIp=203.0.113.7 "
+                        "(a comma-separated VALUE in [brackets] is a list: aws:TagKeys=[a,b])")
+        if value.startswith("[") and value.endswith("]"):
+            ctx[key] = [v for v in value[1:-1].split(",") if v]
+        else:
+            ctx[key] = value
+    return ctx
+
+
+def _dump(obj: Any) -> None:
+    sys.stdout.write(json.dumps(obj, indent=2, sort_keys=True, default=str) + "\n")
+
+
+@app.command("load")
+def load_cmd(
+    snapshot: Path = typer.Argument(..., help="Snapshot directory."),
+    fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f", help="table or json"),
+) -> None:
+    """Load a snapshot and print its counts and the problems found in it."""
+    org = _load(snapshot)
+    summary = org.summary()
+    if fmt == OutputFormat.json:
+        _dump(summary)
+        return
+    console = Console(highlight=False)
+    t = Table(title=f"{snapshot}  (organization {summary['organization_id'] or '-'}, collected {summary['collected_at']})")
+    t.add_column("what")
+    t.add_column("count", justify="right")
+    for k in ["accounts", "organizational_units", "principals", "users", "roles", "groups", "resources", "policies",
+              "service_control_policies", "resource_control_policies"]:
+        t.add_row(k.replace("_", " "), str(summary[k]))
+    console.print(t)
+    problems = org.problems
+    if problems:
+        pt = Table(title=f"{len(problems)} problem(s)")
+        for c in ["severity", "code", "file", "json pointer", "message"]:
+            pt.add_column(c, overflow="fold")
+        for p in problems[:200]:
+            pt.add_row(p.severity, p.code, p.file, p.json_pointer, p.message)
+        console.print(pt)
+    else:
+        console.print("no problems")
+
+
+@app.command("can")
+def can_cmd(
+    snapshot: Path = typer.Argument(..., help="Snapshot directory."),
+    principal: str = typer.Argument(..., help="User, role, assumed-role session or account root ARN; or 'anonymous'."),
+    action: str = typer.Argument(..., help="e.g. s3:GetObject"),
+    resource: str = typer.Argument(..., help="Resource ARN, or '*'."),
+    context: Optional[list[str]] = typer.Option(None, "--context", "-c", help="KEY=VALUE request context (repeatable)."),
+    fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f"),
+) -> None:
+    """Can PRINCIPAL perform ACTION on RESOURCE? Prints the decision and why (exit 0 allowed, 1 denied)."""
+    org = _load(snapshot)
+    try:
+        d = org.can(principal, action, resource, _parse_context(context or []))
+    except ValueError as e:
+        raise _fail(str(e)) from None
+    if fmt == OutputFormat.json:
+        _dump({"decision": d.decision, "principal": principal, "action": action, "resource": resource,
+               "explanation": d.explain().to_dict()})
+    else:
+        colour = {"Allowed": "green", "ImplicitlyDenied": "yellow", "ExplicitlyDenied": "red"}[d.decision]
+        Console(highlight=False).print(f"[{colour}]{d.decision}[/]: {principal} {action} {resource}")
+        Console(highlight=False).print(d.explain().to_text(), markup=False)
+    raise typer.Exit(0 if d.allowed else 1)
+
+
+@app.command("who-can")
+def who_can_cmd(
+    snapshot: Path = typer.Argument(..., help="Snapshot directory."),
+    action: str = typer.Argument(...),
+    resource: str = typer.Argument(...),
+    fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f"),
+) -> None:
+    """Every principal (inside and outside the organization) allowed ACTION on RESOURCE."""
+    org = _load(snapshot)
+    results = org.who_can(action, resource)
+    if fmt == OutputFormat.json:
+        _dump(results.to_dicts())
+        return
+    t = Table(title=f"who can {action} on {resource}: {len(results)}")
+    for c in ["principal", "kind", "account", "conditions"]:
+        t.add_column(c, overflow="fold")
+    for a in results:
+        conds = "; ".join(a.conditions) + ("; unless " + "; ".join(a.unless) if a.unless else "")
+        t.add_row(a.principal, a.kind, a.account or "", conds)
+    Console(highlight=False).print(t)
+
+
+@app.command("what-can")
+def what_can_cmd(
+    snapshot: Path = typer.Argument(..., help="Snapshot directory."),
+    principal: str = typer.Argument(...),
+    fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f"),
+) -> None:
+    """What PRINCIPAL may do, summarised per service and resource."""
+    org = _load(snapshot)
+    results = org.what_can(principal)
+    if fmt == OutputFormat.json:
+        _dump(results.to_dicts())
+        return
+    t = Table(title=f"what {principal} can do")
+    for c in ["service", "resource", "actions", "access levels", "via", "conditions"]:
+        t.add_column(c, overflow="fold")
+    for g in results:
+        shown = ", ".join(g.actions[:6]) + (f" … (+{len(g.actions) - 6})" if len(g.actions) > 6 else "")
+        t.add_row(g.service, g.resource, shown, ", ".join(g.access_levels), g.via, "; ".join(g.conditions))
+    Console(highlight=False).print(t)
+
+
+@app.command("paths")
+def paths_cmd(
+    snapshot: Path = typer.Argument(..., help="Snapshot directory."),
+    source: str = typer.Argument(..., help="Starting principal ARN."),
+    action: str = typer.Argument(...),
+    resource: str = typer.Argument(...),
+    max_depth: int = typer.Option(4, "--max-depth", help="Most role hops to follow."),
+    fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f"),
+) -> None:
+    """Chains of role assumptions (and iam:PassRole to Lambda) from SOURCE to ACTION on RESOURCE."""
+    org = _load(snapshot)
+    paths = org.access_paths(source, action, resource, max_depth)
+    if fmt == OutputFormat.json:
+        _dump(paths.to_dicts())
+        return
+    console = Console(highlight=False)
+    if not len(paths):
+        console.print(f"no path from {source} to {action} on {resource} within {max_depth} hop(s)")
+        return
+    for i, p in enumerate(paths, 1):
+        console.print(f"[bold]{i}.[/] {p}", markup=True)
