@@ -3,6 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "accessgraph/findings/external_access.hpp"
 #include "accessgraph/graph/access_graph.hpp"
 #include "accessgraph/io/snapshot.hpp"
 #include "decision.hpp"
@@ -234,6 +235,45 @@ py::dict hop_dict(const graph::Hop& h) {
   return d;
 }
 
+py::dict finding_dict(const findings::Finding& f) {
+  py::dict d;
+  d["id"] = f.id;
+  d["resource"] = f.resource;
+  d["resourceType"] = f.resource_type;
+  d["resourceOwnerAccount"] = f.resource_owner_account;
+  d["region"] = str_or_none(f.region);
+  if (!f.error.empty()) {
+    d["error"] = f.error;
+  } else {
+    py::dict principal;
+    principal[py::str(f.principal_type)] = f.principal_value;
+    d["principal"] = principal;
+    d["isPublic"] = f.is_public < 0 ? py::object(py::none()) : py::object(py::bool_(f.is_public == 1));
+    d["action"] = f.actions;
+    py::dict condition;
+    for (const auto& [k, vs] : f.condition) {
+      if (vs.size() == 1) condition[py::str(k)] = vs.front();
+      else condition[py::str(k)] = vs;
+    }
+    d["condition"] = condition;
+    if (!f.sources.empty()) {
+      py::list sources;
+      for (const auto& s : f.sources) {
+        py::dict x;
+        x["type"] = s;
+        sources.append(x);
+      }
+      d["sources"] = sources;
+    }
+  }
+  d["rcp_restricted"] = f.rcp_restricted;
+  d["rcp_explanation"] = f.rcp_explanation;
+  d["severity"] = f.severity;
+  d["remediation"] = f.remediation;
+  d["why"] = f.why;
+  return d;
+}
+
 }  // namespace
 
 void register_org(py::module_& m) {
@@ -446,6 +486,17 @@ void register_org(py::module_& m) {
              return l;
            },
            py::arg("source"), py::arg("action"), py::arg("resource"), py::arg("max_depth") = 4)
+      .def("external_access_findings", [](const AccessGraph& g, const std::string& zone) {
+        const auto z = findings::Zone::parse(zone);
+        std::vector<findings::Finding> v;
+        {
+          py::gil_scoped_release release;
+          v = findings::external_access_findings(g, z);
+        }
+        py::list l;
+        for (const auto& f : v) l.append(finding_dict(f));
+        return l;
+      }, py::arg("zone") = "organization")
       .def_property_readonly("principals", [](const AccessGraph& g) {
         py::list l;
         for (const auto& p : g.principals()) {
