@@ -10,6 +10,7 @@ from typing import Any, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from .cli import _fail, app
@@ -23,7 +24,7 @@ class OutputFormat(str, Enum):
 def _load(snapshot: Path) -> Any:
     from .organization import SnapshotError, load_snapshot
 
-    err = Console(stderr=True)
+    err = Console(stderr=True, emoji=False)
     try:
         if err.is_terminal:
             with err.status(f"loading {snapshot} ..."):
@@ -62,7 +63,7 @@ def load_cmd(
     if fmt == OutputFormat.json:
         _dump(summary)
         return
-    console = Console(highlight=False)
+    console = Console(highlight=False, emoji=False)
     t = Table(title=f"{snapshot}  (organization {summary['organization_id'] or '-'}, collected {summary['collected_at']})")
     t.add_column("what")
     t.add_column("count", justify="right")
@@ -102,8 +103,8 @@ def can_cmd(
                "explanation": d.explain().to_dict()})
     else:
         colour = {"Allowed": "green", "ImplicitlyDenied": "yellow", "ExplicitlyDenied": "red"}[d.decision]
-        Console(highlight=False).print(f"[{colour}]{d.decision}[/]: {principal} {action} {resource}")
-        Console(highlight=False).print(d.explain().to_text(), markup=False)
+        Console(highlight=False, emoji=False).print(f"[{colour}]{d.decision}[/]: {principal} {action} {resource}")
+        Console(highlight=False, emoji=False).print(d.explain().to_text(), markup=False)
     raise typer.Exit(0 if d.allowed else 1)
 
 
@@ -126,7 +127,7 @@ def who_can_cmd(
     for a in results:
         conds = "; ".join(a.conditions) + ("; unless " + "; ".join(a.unless) if a.unless else "")
         t.add_row(a.principal, a.kind, a.account or "", conds)
-    Console(highlight=False).print(t)
+    Console(highlight=False, emoji=False).print(t)
 
 
 @app.command("what-can")
@@ -147,7 +148,7 @@ def what_can_cmd(
     for g in results:
         shown = ", ".join(g.actions[:6]) + (f" … (+{len(g.actions) - 6})" if len(g.actions) > 6 else "")
         t.add_row(g.service, g.resource, shown, ", ".join(g.access_levels), g.via, "; ".join(g.conditions))
-    Console(highlight=False).print(t)
+    Console(highlight=False, emoji=False).print(t)
 
 
 @app.command("paths")
@@ -165,9 +166,80 @@ def paths_cmd(
     if fmt == OutputFormat.json:
         _dump(paths.to_dicts())
         return
-    console = Console(highlight=False)
+    console = Console(highlight=False, emoji=False)
     if not len(paths):
         console.print(f"no path from {source} to {action} on {resource} within {max_depth} hop(s)")
         return
     for i, p in enumerate(paths, 1):
         console.print(f"[bold]{i}.[/] {p}", markup=True)
+
+
+class FindingsFormat(str, Enum):
+    table = "table"
+    json = "json"
+    sarif = "sarif"
+    html = "html"
+
+
+@app.command("findings")
+def findings_cmd(
+    snapshot: Path = typer.Argument(..., help="Snapshot directory."),
+    zone: str = typer.Option("organization", "--zone", "-z", help="organization, or account:<12-digit id>."),
+    archive_rules: Optional[Path] = typer.Option(None, "--archive-rules", help="Access Analyzer archive rules (JSON)."),
+    previous: Optional[Path] = typer.Option(None, "--previous", help="Findings JSON of an earlier run, for the lifecycle."),
+    fmt: FindingsFormat = typer.Option(FindingsFormat.table, "--format", "-f", help="table, json, sarif or html"),
+    diff_out: Optional[Path] = typer.Option(None, "--diff-out", help="Write the change report (with --previous) here."),
+) -> None:
+    """External-access findings like IAM Access Analyzer, with RCP verdicts.
+    Exit 0: no active finding; 1: active findings; 2: error."""
+    org = _load(snapshot)
+    try:
+        findings = org.findings(zone=zone, archive_rules=archive_rules, previous=previous)
+    except ValueError as e:
+        raise _fail(str(e)) from None
+    if diff_out is not None and findings.diff is not None:
+        diff_out.write_text(json.dumps(findings.diff.to_dict(), indent=2, sort_keys=True) + "\n")
+    if fmt == FindingsFormat.json:
+        sys.stdout.write(findings.to_json() + "\n")
+    elif fmt == FindingsFormat.sarif:
+        _dump(findings.to_sarif())
+    elif fmt == FindingsFormat.html:
+        sys.stdout.write(findings.to_html())
+    else:
+        _print_findings(findings, str(snapshot))
+    raise typer.Exit(1 if findings.active() else 0)
+
+
+def _wide_console() -> Console:
+    # Tables of ARNs need room: when the output is not a terminal, do not wrap at 80 columns.
+    probe = Console()
+    return Console(highlight=False, emoji=False, width=None if probe.is_terminal else 180)
+
+
+def _print_findings(findings: Any, source: str) -> None:
+    console = _wide_console()
+    colours = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "dim"}
+    t = Table(title=f"External access — {source}, zone {findings.zone}", show_lines=False)
+    for c in ["severity", "resource", "who (outside the zone)", "can", "only if", "RCP"]:
+        t.add_column(c, overflow="fold")
+    for f in findings.ranked():
+        if f.status == "RESOLVED":
+            continue
+        who = "anyone (public)" if f.principal_key == "public" and not f.condition else (
+            "any principal" if f.principal_key == "public" else f.principal_key)
+        if "error" in f.data:
+            who, can = "?", f"not analysable: {f.data['error']}"
+        else:
+            can = ", ".join(f.actions[:4]) + (f" … (+{len(f.actions) - 4})" if len(f.actions) > 4 else "")
+        cond = "; ".join(f"{k}={v}" for k, v in f.condition.items())
+        rcp = "blocked" if f.rcp_restricted else ""
+        sev = f"[{colours.get(f.severity, '')}]{f.severity}[/]" + ("" if f.status == "ACTIVE" else f" ({f.status.lower()})")
+        t.add_row(sev, f"{escape(f.resource)}\n[dim]{f.resource_type}[/]", escape(who), escape(can), escape(cond), rcp)
+    console.print(t)
+    groups = findings.groups()
+    console.print(f"{len(findings.active())} active finding(s); {len(groups)} after folding findings implied by broader "
+                  f"ones; {sum(1 for f in findings.active() if f.rcp_restricted)} blocked by an RCP.")
+    if findings.diff is not None:
+        d = findings.diff
+        console.print(f"since the previous run: {len(d.new)} new, {len(d.resolved)} resolved, {len(d.changed)} changed, "
+                      f"{d.unchanged} unchanged")

@@ -19,7 +19,7 @@ app = typer.Typer(
     add_completion=True,
     pretty_exceptions_enable=False,
 )
-err = Console(stderr=True, highlight=False)
+err = Console(stderr=True, highlight=False, emoji=False)
 
 
 def _fail(message: str, hint: str = "", code: int = 2) -> typer.Exit:
@@ -70,7 +70,7 @@ def check_vectors(
         return
 
     report = conformance.check(vectors)
-    console = Console(highlight=False)
+    console = Console(highlight=False, emoji=False)
     table = Table(title=f"Conformance: {file}", show_footer=True)
     table.add_column("category", footer="total")
     table.add_column("passed", justify="right", footer=str(report.passed))
@@ -94,7 +94,7 @@ def demo() -> None:
     """Decide a few requests against example policies and explain each decision."""
     from .demo import run_demo
 
-    run_demo(Console(highlight=False))
+    run_demo(Console(highlight=False, emoji=False))
 
 
 @app.command()
@@ -131,6 +131,7 @@ def synth(
 
 
 from . import _cli_org  # noqa: E402,F401  (registers the snapshot commands on `app`)
+from . import _cli_collect  # noqa: E402,F401  (registers `collect` on `app`)
 
 
 def main(argv: Optional[list[str]] = None) -> None:

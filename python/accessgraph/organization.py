@@ -280,6 +280,19 @@ class Organization:
                                       h["explanation"]) for h in hops)) for hops in rows]
         return Results(paths, f"paths from {source} to {action} on {resource}")
 
+    def findings(self, zone: str = "organization", archive_rules: Any = None,
+                 previous: Any = None) -> Any:
+        """External-access findings for a zone of trust ("organization" or "account:<id>"), in IAM
+        Access Analyzer's shape, each with `rcp_restricted`. `archive_rules`: rules (or a file) that
+        mark matching findings ARCHIVED; `previous`: the findings of an earlier snapshot (a list or a
+        file) for the lifecycle (new ACTIVE, gone RESOLVED) and `.diff`."""
+        from .findings import build_findings, load_archive_rules, load_findings
+
+        rules = load_archive_rules(archive_rules) if archive_rules is not None else None
+        prev = load_findings(previous) if isinstance(previous, (str, Path)) else previous
+        raw = self.graph.external_access_findings(zone)
+        return build_findings(raw, zone, self.collected_at, rules, prev)
+
     # ----- exports -----
     def to_networkx(self) -> networkx.MultiDiGraph:
         """The organization as a graph: root/OU/account containment, SCP/RCP attachments, principals

@@ -286,7 +286,12 @@ class Analyzer {
         if (acct.empty() || acct == owner || z_.contains_account(acct)) continue;
         principals.push_back({"AWS", normalise_principal(v)});
       }
-      for (const auto& v : st.principal.federated) principals.push_back({"Federated", v});
+      for (const auto& v : st.principal.federated) {
+        // An identity provider of the zone (arn:aws:iam::<id>:saml-provider/...) is inside it.
+        const std::string acct = arn_account(v);
+        if (!acct.empty() && (acct == owner || z_.contains_account(acct))) continue;
+        principals.push_back({"Federated", v});
+      }
       for (const auto& v : st.principal.canonical_user) {
         auto it = canonical_to_account_.find(v);
         if (it != canonical_to_account_.end() && (it->second == owner || z_.contains_account(it->second))) continue;
