@@ -90,11 +90,14 @@ def check_vectors(
 
 
 @app.command()
-def demo() -> None:
-    """Decide a few requests against example policies and explain each decision."""
-    from .demo import run_demo
+def demo(
+    engine: bool = typer.Option(False, "--engine", help="Instead: decide a few single requests and explain each one."),
+) -> None:
+    """Analyse the bundled example organization: external access, escalation, hygiene."""
+    from .demo import run_demo, run_engine_demo
 
-    run_demo(Console(highlight=False, emoji=False))
+    console = Console(highlight=False, emoji=False, width=None if Console().is_terminal else 160)
+    (run_engine_demo if engine else run_demo)(console)
 
 
 @app.command()

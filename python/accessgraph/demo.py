@@ -38,7 +38,7 @@ FULL_ACCESS: dict[str, Any] = {"Version": "2012-10-17",
                                "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
 
 
-def run_demo(console: Console) -> None:
+def run_engine_demo(console: Console) -> None:
     alice = f"arn:aws:iam::{ACCOUNT}:user/alice"
     partner_role = f"arn:aws:sts::{PARTNER}:assumed-role/Etl/job-42"
     scps = [[FULL_ACCESS], [FULL_ACCESS, DENY_OUTSIDE_EU], [FULL_ACCESS]]
@@ -75,3 +75,52 @@ def run_demo(console: Console) -> None:
                 f"{decision.explain().to_text()}")
         console.print(Panel(body, title=f"[{colour}]{decision.decision}[/] — {title}", title_align="left",
                             border_style=colour))
+
+
+def run_demo(console: Console) -> None:
+    """The bundled example organization: what it holds, and who outside it can reach what."""
+    from rich.markup import escape
+    from rich.table import Table
+
+    from .examples import example_snapshot_path
+    from .organization import load_snapshot
+
+    path = example_snapshot_path()
+    org = load_snapshot(path)
+    c = org.counts()
+    console.print(f"[bold]accessgraph demo[/] — the bundled example organization [bold]{org.id}[/] "
+                  f"(collected {org.collected_at}):\n  {c['accounts']} accounts in {c['organizational_units']} OUs, "
+                  f"{c['principals']} principals, {c['resources']} resources, {c['service_control_policies']} SCPs, "
+                  f"{c['resource_control_policies']} RCPs; {len(org.problems)} loading problem(s).\n"
+                  f"  snapshot: {escape(str(path))}\n")
+    findings = org.findings(zone="organization")
+    colours = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "dim"}
+    t = Table(title="Who outside the organization can reach what (like IAM Access Analyzer, plus RCP verdicts)")
+    for col in ["severity", "resource", "reachable by", "actions", "only if", "RCP"]:
+        t.add_column(col, overflow="fold")
+    for f in findings.ranked():
+        who = "anyone" if f.principal_key == "public" and not f.condition else (
+            "any principal" if f.principal_key == "public" else f.principal_key)
+        actions = ", ".join(f.actions[:3]) + (f" (+{len(f.actions) - 3})" if len(f.actions) > 3 else "")
+        cond = "; ".join(f"{k}={v}" for k, v in f.condition.items())
+        t.add_row(f"[{colours.get(f.severity, '')}]{f.severity}[/]", escape(f.resource), escape(who), escape(actions),
+                  escape(cond), "blocked by an RCP" if f.rcp_restricted else "")
+    console.print(t)
+    active = findings.active()
+    blocked = sum(1 for f in active if f.rcp_restricted)
+    console.print(f"{len(active)} finding(s); {blocked} of them are blocked by a resource control policy "
+                  f"(Access Analyzer would still report them).\n")
+    if hasattr(org, "escalation_paths"):
+        paths = org.escalation_paths()
+        if len(paths):
+            console.print(f"[bold]Privilege escalation[/]: {len(paths)} path(s), e.g.")
+            for p in list(paths)[:5]:
+                console.print("  " + escape(str(p)))
+            console.print()
+    if hasattr(org, "audit"):
+        results = org.audit()
+        failed = [r for r in results if r.status == "fail"]
+        console.print(f"[bold]Account hygiene (CIS AWS Foundations v3.0.0 IAM)[/]: {len(failed)} failing check(s) "
+                      f"across {len(org.account_ids)} accounts; run [bold]accessgraph audit {escape(str(path))}[/] for the list.\n")
+    console.print("Next: [bold]accessgraph findings DIR --format json|sarif|html[/], [bold]accessgraph who-can DIR ACTION RESOURCE[/], "
+                  "[bold]accessgraph paths DIR SOURCE ACTION RESOURCE[/], [bold]accessgraph --help[/].")
