@@ -206,6 +206,8 @@ std::shared_ptr<eval::Request> AccessGraph::make_request(std::string_view princi
     resource_account = caller.account;
   } else {
     resource_account = arn_account(resource);
+    // Not in the snapshot and no account in the ARN (S3): assume the caller's own account.
+    if (resource_account.empty()) resource_account = caller.account;
   }
   if (eval::is_role_trust_action(condition::to_lower_ascii(action))) {
     if (const auto* role = find_role(resource)) resource_account = arn_account(role->arn);

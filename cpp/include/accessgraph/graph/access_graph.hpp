@@ -87,7 +87,9 @@ class AccessGraph {
 
   // Can `principal` (a user, role, assumed-role session or account root ARN of the model; or any
   // ARN outside it; or "anonymous") perform `action` on `resource`? `context` keys are merged on
-  // top of the derived ones. Throws std::invalid_argument for an empty principal/action/resource.
+  // top of the derived ones. A resource that is not in the snapshot and whose ARN names no account
+  // (S3) is taken to be in the caller's account. Throws std::invalid_argument for an empty
+  // principal/action/resource.
   Answer can(std::string_view principal, std::string_view action, std::string_view resource,
              const condition::RequestContext* context = nullptr) const;
 
