@@ -5,6 +5,7 @@
 
 #include "accessgraph/findings/external_access.hpp"
 #include "accessgraph/graph/access_graph.hpp"
+#include "accessgraph/graph/escalation.hpp"
 #include "accessgraph/io/snapshot.hpp"
 #include "decision.hpp"
 #include "register.hpp"
@@ -274,6 +275,34 @@ py::dict finding_dict(const findings::Finding& f) {
   return d;
 }
 
+py::dict escalation_path_dict(const graph::EscalationPath& p) {
+  py::dict d;
+  d["principal"] = p.principal;
+  py::dict technique;
+  technique["id"] = p.technique_id;
+  technique["name"] = p.technique_name;
+  d["technique"] = technique;
+  py::list steps;
+  for (const auto& s : p.steps) {
+    py::dict x;
+    x["action"] = s.action;
+    x["resource"] = s.resource;
+    x["allowed_by"] = s.allowed_by;
+    x["conditions"] = s.conditions;
+    x["unless"] = s.unless;
+    steps.append(x);
+  }
+  d["steps"] = steps;
+  py::dict gains;
+  gains["kind"] = graph::to_string(p.gains.kind);
+  gains["target"] = p.gains.target;
+  gains["detail"] = p.gains.detail;
+  d["gains"] = gains;
+  d["assumptions"] = p.assumptions;
+  d["conditional"] = p.conditional;
+  return d;
+}
+
 }  // namespace
 
 void register_org(py::module_& m) {
@@ -418,6 +447,21 @@ void register_org(py::module_& m) {
       .def("__len__", [](const iam::ActionCatalogue& c) { return c.actions().size(); })
       .def_property_readonly("services", &iam::ActionCatalogue::services);
 
+  m.def("escalation_techniques", []() {
+    py::list l;
+    for (const auto& t : graph::escalation_techniques()) {
+      py::dict d;
+      d["id"] = t.id;
+      d["name"] = t.name;
+      d["category"] = t.category;
+      d["actions"] = t.actions;
+      d["resources"] = t.resources;
+      d["gains"] = t.gains;
+      l.append(d);
+    }
+    return l;
+  });
+
   py::class_<AccessGraph, std::shared_ptr<AccessGraph>>(m, "AccessGraph")
       .def(py::init([](std::shared_ptr<Organization> o, std::shared_ptr<iam::ActionCatalogue> c) {
              py::gil_scoped_release release;
@@ -497,6 +541,16 @@ void register_org(py::module_& m) {
         for (const auto& f : v) l.append(finding_dict(f));
         return l;
       }, py::arg("zone") = "organization")
+      .def("escalation_paths", [](const AccessGraph& g, std::optional<std::string> principal) {
+        std::vector<graph::EscalationPath> v;
+        {
+          py::gil_scoped_release release;
+          v = graph::escalation_paths(g, principal);  // std::invalid_argument -> ValueError
+        }
+        py::list l;
+        for (const auto& p : v) l.append(escalation_path_dict(p));
+        return l;
+      }, py::arg("principal") = py::none())
       .def_property_readonly("principals", [](const AccessGraph& g) {
         py::list l;
         for (const auto& p : g.principals()) {

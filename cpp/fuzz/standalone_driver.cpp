@@ -54,6 +54,10 @@ extern "C" int LLVMFuzzerInitialize(int* argc, char*** argv) __attribute__((weak
 // Present when linked with a sanitizer runtime (ASan/UBSan): run on a sanitizer's fatal report.
 extern "C" void __sanitizer_set_death_callback(void (*callback)(void)) __attribute__((weak));
 
+// UBSan (a runtime of its own under g++, which the death callback above does not reach) aborts on
+// its first report, so that the SIGABRT handler prints the input. UBSAN_OPTIONS still overrides.
+extern "C" const char* __ubsan_default_options() { return "abort_on_error=1:print_stacktrace=1"; }
+
 namespace {
 
 using Clock = std::chrono::steady_clock;
@@ -204,7 +208,8 @@ void report(const char* kind, const std::string& what) {
 void on_sanitizer_death() { report("crash", "sanitizer report (above)"); }
 
 void on_signal(int sig) {
-  report("crash", std::string("signal ") + std::to_string(sig) + " (" + strsignal(sig) + ")");
+  report("crash", std::string("signal ") + std::to_string(sig) + " (" + strsignal(sig) + ")" +
+                      (sig == SIGABRT ? ": a sanitizer report, a failed check or std::terminate (above)" : ""));
   std::signal(sig, SIG_DFL);
   std::raise(sig);
 }

@@ -19,7 +19,7 @@ app = typer.Typer(
     add_completion=True,
     pretty_exceptions_enable=False,
 )
-err = Console(stderr=True, highlight=False, emoji=False)
+err = Console(stderr=True, highlight=False, emoji=False, soft_wrap=True)
 
 
 def _fail(message: str, hint: str = "", code: int = 2) -> typer.Exit:

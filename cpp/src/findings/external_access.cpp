@@ -179,6 +179,8 @@ struct Grant {
   std::map<std::string, std::string> satisfy;
   // Resource element entries of the granting statements (S3: object paths inside the bucket).
   std::set<std::string> resource_patterns;
+  // Narrowing keys whose values are patterns: left unknown when the access is replayed.
+  std::set<std::string> open_keys;
 };
 
 std::string key_of(const Grant& g) { return g.principal_type + "|" + g.principal_value; }
@@ -229,6 +231,7 @@ class Analyzer {
  public:
   Analyzer(const graph::AccessGraph& g, const Zone& zone) : g_(g), org_(g.organization()), z_{org_, zone} {
     for (const auto& [id, a] : org_.accounts) {
+      if (!a.canonical_user_id.empty()) canonical_to_account_[a.canonical_user_id] = id;
       for (const auto& u : a.iam.users) if (!u.id.empty()) id_to_account_[u.id] = id;
       for (const auto& r : a.iam.roles) if (!r.id.empty()) id_to_account_[r.id] = id;
       for (const auto& res : a.resources) {
@@ -265,6 +268,7 @@ class Analyzer {
       // Narrowing conditions of the statement.
       std::map<std::string, std::vector<std::string>> narrowing;
       std::map<std::string, std::string> satisfy;
+      std::set<std::string> open_keys;
       bool inside = false;
       for (const auto& c : st.condition.clauses) {
         const Narrowing kind = narrowing_kind(c.key_lower);
@@ -276,6 +280,7 @@ class Analyzer {
         auto& vals = narrowing[c.key];
         for (const auto& v : c.values) vals.push_back(v.text);
         if (!c.values.empty() && !has_wildcard(c.values.front().text)) satisfy[c.key] = c.values.front().text;
+        else open_keys.insert(c.key_lower);
       }
       if (inside) continue;
       std::vector<std::pair<std::string, std::string>> principals;  // (type, value)
@@ -319,6 +324,7 @@ class Analyzer {
               for (const auto& v : vs) if (std::find(dst.begin(), dst.end(), v) == dst.end()) dst.push_back(v);
             }
             for (const auto& kv : satisfy) gr.satisfy.insert(kv);
+            gr.open_keys.insert(open_keys.begin(), open_keys.end());
           }
         } else {
           // An unconditional grant subsumes narrowed ones for the same principal.
@@ -386,9 +392,13 @@ class Analyzer {
       if (kl == "aws:principalorgpaths" || kl == "aws:sourceorgpaths") ctx.set_multi(k, {v});
       else ctx.set(k, v);
     }
+    // A principal outside the organization has no aws:PrincipalOrgID / OrgPaths of this
+    // organization: unless the granting statement itself names an organization (then `satisfy`
+    // set it), they are absent, so Deny guard rails on them apply (IAM UG, global condition keys).
+    if (!gr.open_keys.count("aws:principalorgid")) closed.push_back("aws:principalorgid");
+    if (!gr.open_keys.count("aws:principalorgpaths")) closed.push_back("aws:principalorgpaths");
     if (!open_world) {
-      // For RCP verdicts: what is not known about an outside principal is absent (it is not in
-      // this organization), so guard-rail Denies on aws:PrincipalOrgID apply to it.
+      // For RCP verdicts: what is not known about an outside principal is absent.
       closed.push_back("aws:principal*");
       closed.push_back("aws:userid");
       closed.push_back("aws:username");
@@ -435,16 +445,30 @@ class Analyzer {
         if (acct != org_.accounts.end()) restrict_public |= acct->second.block_public_access.restrict_public_buckets;
         ps.options.s3_restrict_public_buckets = restrict_public;
       }
+      // In an account zone, "any principal" also means the other accounts of the organization:
+      // access a Deny keeps from outsiders but leaves to members is reported narrowed to the
+      // organization (keyed public, condition aws:PrincipalOrgID).
+      const bool try_members = !z_.zone.organization && org_.has_organization() && gr.principal_type == "AWS" &&
+                               gr.principal_value == "*" && !gr.satisfy.count("aws:PrincipalOrgID");
+      std::set<std::string> member_only;
       for (const auto& action : stmt_actions_[&gr]) {
         if (allowed.count(action)) continue;
+        bool member_allowed = false;
         for (const auto& target : request_resources(res, arn, action, gr)) {
           auto req = outsider_request(gr, action, target, owner, true);
           if (eval::evaluate(*req, ps) == eval::DecisionKind::kAllowed) {
             allowed.insert(action);
             break;
           }
+          if (try_members && !member_allowed) {
+            req->context.set("aws:PrincipalOrgID", org_.id);
+            member_allowed = eval::evaluate(*req, ps) == eval::DecisionKind::kAllowed;
+          }
         }
+        if (!allowed.count(action) && member_allowed) member_only.insert(action);
       }
+      const bool only_members = !member_only.empty() && allowed.empty();
+      for (const auto& a : member_only) allowed.insert(a);
       if (allowed.empty()) continue;
       Finding f;
       f.resource = arn;
@@ -455,9 +479,10 @@ class Analyzer {
       f.principal_value = gr.principal_value;
       f.actions.assign(allowed.begin(), allowed.end());
       f.condition = gr.condition;
+      if (only_members) f.condition["aws:PrincipalOrgID"] = {org_.id};
       for (auto& [k, vs] : f.condition) std::sort(vs.begin(), vs.end());
       if (type == "AWS::S3::Bucket") f.sources.assign(gr.sources.begin(), gr.sources.end());
-      if (gr.principal_value == "*") f.is_public = gr.narrowed ? -1 : 1;
+      if (gr.principal_value == "*") f.is_public = (gr.narrowed || only_members) ? -1 : 1;
       else f.is_public = 0;
       f.why = gr.why;
       rcp_verdict(f, gr, res, prefix);

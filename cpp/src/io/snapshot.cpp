@@ -1665,6 +1665,7 @@ void Loader::load_s3(org::Account& a, Folder& global) {
   std::string owner_id;
   At oat;
   if (const json* owner = top(lb, "Owner", Want::kObject, false, &oat)) owner_id = str(*owner, oat, "ID");
+  a.canonical_user_id = owner_id;
   std::unordered_set<std::string> seen;
   items(lb, "Buckets", true, [&](const json& b, const At& at) {
     const std::string name = str(b, at, "Name", true);

@@ -53,10 +53,12 @@ std::vector<eval::OrgLevel> levels(const json& j, const std::string& pointer, co
 }  // namespace
 
 Vector parse_vector(std::string_view line) {
+  // Nesting deeper than a vector needs would overflow the recursive JSON code: reject it first.
+  policy::check_json_depth(line, policy::kMaxJsonDepth + 8);
   json doc;
   try {
     doc = json::parse(line.begin(), line.end());
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {  // parse errors, and numbers beyond double range
     throw ParseError(policy::codes::kInvalidJson, std::string("not valid JSON: ") + e.what(), "");
   }
   if (!doc.is_object()) throw ParseError(policy::codes::kWrongType, "a vector must be a JSON object", "");

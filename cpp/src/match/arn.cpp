@@ -1,5 +1,7 @@
 #include "accessgraph/match/arn.hpp"
 
+#include <cstring>
+
 namespace accessgraph::match {
 
 int split_arn(std::string_view arn, std::array<std::string_view, 6>& parts) noexcept {
@@ -17,6 +19,14 @@ int split_arn(std::string_view arn, std::array<std::string_view, 6>& parts) noex
 }
 
 namespace {
+
+// Up to 16 bytes of `s` as two zero-padded words (callers check the length separately).
+void pack16(std::string_view s, std::uint64_t* lo, std::uint64_t* hi) noexcept {
+  char buf[16] = {};
+  if (!s.empty()) std::memcpy(buf, s.data(), s.size() < 16 ? s.size() : 16);
+  std::memcpy(lo, buf, 8);
+  std::memcpy(hi, buf + 8, 8);
+}
 
 // Like split_arn, but a colon inside a policy variable `${aws:username}` does not split.
 int split_arn_pattern(std::string_view text, std::array<std::string_view, 6>& parts, bool variables) {
@@ -63,9 +73,17 @@ ArnPattern ArnPattern::compile(std::string_view text, bool variables) {
       seg.kind = Segment::Kind::kAny;
     } else if (part.find_first_of("*?") == std::string_view::npos &&
                !(variables && part.find("${") != std::string_view::npos)) {
-      seg.kind = Segment::Kind::kExact;
       seg.offset = static_cast<std::uint32_t>(part.data() - text.data());
-      seg.length = static_cast<std::uint32_t>(part.size());
+      if (part.size() <= 16) {
+        seg.kind = Segment::Kind::kExact;
+        seg.length = static_cast<std::uint8_t>(part.size());
+        pack16(part, &seg.lo, &seg.hi);
+      } else {
+        seg.kind = Segment::Kind::kLongExact;
+        seg.length = 255;
+        seg.offset = static_cast<std::uint32_t>(p.general_.size());
+        p.general_.push_back(Pattern::compile(part, PatternOptions{false, false, false}));
+      }
     } else {
       seg.kind = Segment::Kind::kGeneral;
       seg.offset = static_cast<std::uint32_t>(p.general_.size());
@@ -81,7 +99,6 @@ bool ArnPattern::matches(const SplitArn& arn, const condition::RequestContext* c
   if (match_all_) return true;
   if (part_count_ == 0) return whole_->matches(arn.full, context);
   if (arn.count < part_count_) return false;
-  const std::string_view text = text_;
   for (int i = 0; i + 1 < part_count_; ++i) {
     const Segment& seg = segments_[static_cast<std::size_t>(i)];
     const std::string_view value = arn.parts[static_cast<std::size_t>(i)];
@@ -90,12 +107,12 @@ bool ArnPattern::matches(const SplitArn& arn, const condition::RequestContext* c
         break;
       case Segment::Kind::kExact: {
         if (value.size() != seg.length) return false;
-        const char* expected = text.data() + seg.offset;
-        for (std::size_t k = 0; k < value.size(); ++k) {
-          if (value[k] != expected[k]) return false;
-        }
+        std::uint64_t lo, hi;
+        pack16(value, &lo, &hi);
+        if (lo != seg.lo || hi != seg.hi) return false;
         break;
       }
+      case Segment::Kind::kLongExact:
       case Segment::Kind::kGeneral:
         if (!general_[seg.offset].matches(value, context)) return false;
         break;

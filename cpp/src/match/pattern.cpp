@@ -18,7 +18,7 @@ namespace {
 
 std::uint64_t load_head(const char* data, std::size_t n) noexcept {
   std::uint64_t v = 0;
-  std::memcpy(&v, data, n < 8 ? n : 8);
+  if (n > 0) std::memcpy(&v, data, n < 8 ? n : 8);
   return v;
 }
 
@@ -192,7 +192,10 @@ bool Pattern::matches(std::string_view s, const condition::RequestContext* conte
       return s.size() >= literals_.size() && starts_with_at(s, s.size() - literals_.size(), literals_, ci);
     case Shape::kContains:
       if (!ci) return s.find(literals_) != std::string_view::npos;
-      break;
+      for (std::size_t i = 0; i + literals_.size() <= s.size(); ++i) {
+        if (starts_with_at(s, i, literals_, true)) return true;
+      }
+      return false;
     case Shape::kGeneral:
       break;
   }

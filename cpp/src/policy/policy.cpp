@@ -45,8 +45,10 @@ const char* type_name(const json& j) {
   throw ParseError(codes::kWrongType, std::string("expected ") + expected + ", found " + type_name(j), pointer);
 }
 
-// Rejects nesting deeper than kMaxJsonDepth before the recursive JSON parser sees the text.
-void check_depth(std::string_view text) {
+}  // namespace
+
+// Rejects nesting deeper than `limit` before the recursive JSON parser sees the text.
+void check_json_depth(std::string_view text, int limit) {
   int depth = 0;
   bool in_string = false;
   for (std::size_t i = 0; i < text.size(); ++i) {
@@ -58,8 +60,8 @@ void check_depth(std::string_view text) {
     }
     if (c == '"') in_string = true;
     else if (c == '[' || c == '{') {
-      if (++depth > kMaxJsonDepth) {
-        throw ParseError(codes::kTooDeep, "JSON nesting deeper than " + std::to_string(kMaxJsonDepth) +
+      if (++depth > limit) {
+        throw ParseError(codes::kTooDeep, "JSON nesting deeper than " + std::to_string(limit) +
                                               " levels (at byte " + std::to_string(i) + ")", "");
       }
     } else if (c == ']' || c == '}') {
@@ -67,6 +69,8 @@ void check_depth(std::string_view text) {
     }
   }
 }
+
+namespace {
 
 // In a 2012-10-17 policy every `${` opens a variable `${key}` or `${key, 'default'}` that must be
 // closed and name a key (IAM UG, policy variables; a literal `$` is written `${$}`).
@@ -145,7 +149,9 @@ match::PrincipalSpec parse_principal(const json& j, const std::string& pointer) 
 condition::ConditionBlock parse_condition(const json& j, const std::string& pointer, bool variables) {
   condition::ConditionBlock block;
   if (!j.is_object()) wrong_type(j, "an object of condition operators", pointer);
-  for (const auto& [op_name, keys] : j.items()) {
+  for (const auto& item : j.items()) {
+    const std::string op_name = item.key();  // a named copy: lambdas below capture it
+    const auto& keys = item.value();
     const std::string op_pointer = child(pointer, op_name);
     auto op = condition::Operator::parse(op_name);
     if (!op) {
@@ -244,11 +250,11 @@ std::shared_ptr<Policy> Policy::parse(std::string_view text, std::string name) {
     throw ParseError(codes::kTooLarge, "the policy is " + std::to_string(text.size()) + " bytes; the limit is " +
                                            std::to_string(kMaxPolicyBytes), "");
   }
-  check_depth(text);
+  check_json_depth(text, kMaxJsonDepth);
   json doc;
   try {
     doc = json::parse(text.begin(), text.end());
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {  // parse errors, and numbers beyond double range (out_of_range)
     throw ParseError(codes::kInvalidJson, "not valid JSON: " + std::string(e.what()), "");
   }
   if (!doc.is_object()) wrong_type(doc, "a policy object", "");

@@ -45,20 +45,23 @@ class ArnPattern {
   bool is_match_all() const noexcept { return match_all_; }
 
  private:
-  // One of the first five segments: usually `*`, empty or plain text.
+  // One of the first five segments: usually `*`, empty or plain text of at most 16 bytes, which
+  // is kept inline (no pointer to chase when many patterns are tried).
   struct Segment {
-    enum class Kind : std::uint8_t { kAny, kExact, kGeneral } kind = Kind::kAny;
-    std::uint32_t offset = 0;  // kExact: into text_; kGeneral: index into general_
-    std::uint32_t length = 0;
+    enum class Kind : std::uint8_t { kAny, kExact, kLongExact, kGeneral } kind = Kind::kAny;
+    std::uint8_t length = 0;
+    std::uint32_t offset = 0;  // kLongExact: into text_; kGeneral: index into general_
+    std::uint64_t lo = 0, hi = 0;  // kExact: the text, zero-padded
   };
-  std::string text_;
-  std::unique_ptr<Pattern> whole_;  // when the pattern is not ARN-shaped (and not a lone "*")
+  // Hot fields first.
+  bool match_all_ = false;       // the pattern is a lone "*"
+  std::uint8_t part_count_ = 0;  // 0: not ARN-shaped, match `whole_` against the whole string
+  bool has_variables_ = false;
   std::array<Segment, 5> segments_{};
   Pattern last_;   // the resource part (or the rest of the ARN for a short pattern)
   std::vector<Pattern> general_;
-  std::uint8_t part_count_ = 0;  // 0: not ARN-shaped, match `whole_` against the whole string
-  bool match_all_ = false;       // the pattern is a lone "*"
-  bool has_variables_ = false;
+  std::unique_ptr<Pattern> whole_;  // when the pattern is not ARN-shaped (and not a lone "*")
+  std::string text_;
 };
 
 // The IAM Resource element: like ArnPattern, plus the request-resource "*" rule: a request whose

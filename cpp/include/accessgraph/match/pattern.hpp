@@ -55,16 +55,17 @@ class Pattern {
   // general glob loop.
   enum class Shape : std::uint8_t { kGeneral, kMatchAll, kExact, kPrefix, kSuffix, kContains };
 
-  std::string text_;
-  std::string literals_;
-  std::vector<Token> tokens_;
-  std::vector<Variable> variables_;
+  // Hot fields first: a mismatch is usually decided from the first cache line of the object.
   Shape shape_ = Shape::kExact;
   // The first (up to) 8 bytes of the literal of a kExact / kPrefix pattern, kept inline so that
   // most mismatches are rejected without touching the heap.
   std::uint8_t head_length_ = 0;
-  std::uint64_t head_ = 0;
   bool has_wildcards_ = false;
+  std::uint64_t head_ = 0;
+  std::string literals_;
+  std::vector<Token> tokens_;
+  std::vector<Variable> variables_;
+  std::string text_;
 };
 
 // Case-insensitive ASCII equality.

@@ -55,6 +55,7 @@ struct Account {
   std::string status;
   std::string arn;
   std::string parent_id;  // root or OU id; "" outside an organization
+  std::string canonical_user_id;  // S3 canonical user id of the account (list-buckets Owner.ID)
   std::vector<std::string> scp_ids;
   std::vector<std::string> rcp_ids;
   iam::AccountIam iam;

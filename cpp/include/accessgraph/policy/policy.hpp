@@ -26,20 +26,21 @@ enum class Version : std::uint8_t {
 };
 
 struct Statement {
-  std::string sid;            // "" when absent
-  std::size_t index = 0;      // position in the Statement list
-  std::string json_pointer;   // e.g. /Statement/2
+  // Hot fields first (read for every statement of every evaluation).
   Effect effect = Effect::kAllow;
-
   bool not_action = false;
-  std::vector<match::Pattern> actions;       // lower-cased
   bool has_resource = false;                 // false: no Resource/NotResource (trust policies)
   bool not_resource = false;
-  std::vector<match::ResourcePattern> resources;
   bool has_principal = false;                // false: identity policy / SCP statement
   bool not_principal = false;
-  match::PrincipalSpec principal;
+  std::vector<match::Pattern> actions;       // lower-cased
+  std::vector<match::ResourcePattern> resources;
   condition::ConditionBlock condition;
+  match::PrincipalSpec principal;
+
+  std::size_t index = 0;      // position in the Statement list
+  std::string sid;            // "" when absent
+  std::string json_pointer;   // e.g. /Statement/2
 
   // Action element matches `action_lower` (already lower-cased).
   bool matches_action(std::string_view action_lower) const noexcept;
@@ -81,5 +82,7 @@ using PolicyPtr = std::shared_ptr<Policy>;
 inline constexpr std::size_t kMaxPolicyBytes = 1 << 20;
 // Deepest JSON nesting accepted; a policy needs 5 levels.
 inline constexpr int kMaxJsonDepth = 64;
+// Throws ParseError `too-deep` when `text` nests arrays/objects deeper than `limit`.
+void check_json_depth(std::string_view text, int limit);
 
 }  // namespace accessgraph::policy
