@@ -82,8 +82,9 @@ PrincipalMatch principal_applies(const Statement& st, const Request& req, bool h
 PolicyScan scan(const Policy& p, PolicyKind kind, const Request& req, const match::SplitArn& resource,
                 bool resource_based, bool has_boundary, const std::string* level, Trace* trace) noexcept {
   PolicyScan out;
+  const std::uint32_t service = Statement::service_hash(req.action_lower);
   for (const Statement& st : p.statements()) {
-    if (!st.matches_action(req.action_lower)) continue;
+    if (!st.may_name_service(service) || !st.matches_action(req.action_lower)) continue;
     PrincipalMatch pm = PrincipalMatch::kNone;
     if (resource_based) {
       pm = principal_applies(st, req, has_boundary);

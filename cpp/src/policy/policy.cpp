@@ -211,9 +211,26 @@ Statement parse_statement(const json& j, const std::string& pointer, std::size_t
       }
       has_action = true;
       st.not_action = name == "NotAction";
+      bool any_service = st.not_action;
       for (const auto& a : string_list(value, p)) {
         st.actions.push_back(match::Pattern::compile(a, {true, false, true}));
+        const std::size_t colon = a.find(':');
+        const std::string_view service = std::string_view(a).substr(0, colon);
+        if (colon == std::string::npos || service.find_first_of("*?") != std::string_view::npos) {
+          any_service = true;
+          continue;
+        }
+        const std::uint32_t h = Statement::service_hash(condition::to_lower_ascii(a));
+        bool seen = false;
+        for (std::uint8_t i = 0; i < st.service_count; ++i) seen |= st.service_hashes[i] == h;
+        if (seen) continue;
+        if (st.service_count == 4) {
+          any_service = true;
+          continue;
+        }
+        st.service_hashes[st.service_count++] = h;
       }
+      if (any_service) st.service_count = 0;
     } else if (name == "Resource" || name == "NotResource") {
       if (st.has_resource) {
         throw ParseError(codes::kConflictingElements, "a statement has either Resource or NotResource, not both", p);
@@ -291,6 +308,16 @@ std::shared_ptr<Policy> Policy::parse(std::string_view text, std::string name) {
   }
   if (!has_statement) throw ParseError(codes::kMissingStatement, "the policy has no Statement", "");
   return std::make_shared<Policy>(std::move(name), std::move(id), version, std::move(statements));
+}
+
+std::uint32_t Statement::service_hash(std::string_view action_lower) noexcept {
+  std::uint32_t h = 2166136261u;  // FNV-1a over the service prefix
+  for (char c : action_lower) {
+    if (c == ':') break;
+    h ^= static_cast<unsigned char>(c);
+    h *= 16777619u;
+  }
+  return h;
 }
 
 bool Statement::matches_action(std::string_view action_lower) const noexcept {

@@ -2,6 +2,7 @@
 // The IAM policy document model. A Policy is parsed from JSON once into this compiled, immutable
 // form (actions lower-cased, patterns tokenized, condition values typed); evaluation never touches
 // JSON. https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements.html
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -33,6 +34,10 @@ struct Statement {
   bool not_resource = false;
   bool has_principal = false;                // false: identity policy / SCP statement
   bool not_principal = false;
+  // Services the Action element can name (hashes of the lower-cased prefixes) when there are at
+  // most four and none has a wildcard: most statements are skipped without touching a pattern.
+  std::uint8_t service_count = 0;  // 0: any service (wildcards, NotAction, or more than four)
+  std::array<std::uint32_t, 4> service_hashes{};
   std::vector<match::Pattern> actions;       // lower-cased
   std::vector<match::ResourcePattern> resources;
   condition::ConditionBlock condition;
@@ -44,6 +49,16 @@ struct Statement {
 
   // Action element matches `action_lower` (already lower-cased).
   bool matches_action(std::string_view action_lower) const noexcept;
+  // False when the statement certainly does not name the service (`service_hash` of the request's
+  // lower-cased service prefix); true means "check the actions".
+  bool may_name_service(std::uint32_t service_hash) const noexcept {
+    if (service_count == 0) return true;
+    for (std::uint8_t i = 0; i < service_count; ++i) {
+      if (service_hashes[i] == service_hash) return true;
+    }
+    return false;
+  }
+  static std::uint32_t service_hash(std::string_view action_lower) noexcept;
   bool matches_resource(const match::SplitArn& resource, const condition::RequestContext& ctx) const noexcept;
   bool matches_resource(std::string_view resource, const condition::RequestContext& ctx) const noexcept {
     return matches_resource(match::SplitArn::of(resource), ctx);
