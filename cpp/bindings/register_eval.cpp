@@ -199,25 +199,65 @@ void register_eval(py::module_& m) {
         },
         py::arg("request"), py::arg("policies"));
 
+  // The result of a batch: decisions as compact codes; a Decision object is made only when an
+  // element is asked for (making one per request would cost more than deciding it).
+  struct DecisionList {
+    std::vector<DecisionKind> kinds;
+    std::vector<std::shared_ptr<Request>> requests;
+    std::vector<std::shared_ptr<PolicySet>> policies;  // one, or one per request
+    Decision at(std::size_t i) const {
+      return Decision{kinds[i], requests[i], policies[policies.size() == 1 ? 0 : i]};
+    }
+  };
+  py::class_<DecisionList>(m, "DecisionList")
+      .def("__len__", [](const DecisionList& l) { return l.kinds.size(); })
+      .def("__getitem__", [](const DecisionList& l, long i) {
+        const long n = static_cast<long>(l.kinds.size());
+        if (i < 0) i += n;
+        if (i < 0 || i >= n) throw py::index_error("decision index out of range");
+        return l.at(static_cast<std::size_t>(i));
+      })
+      .def("__iter__", [](const DecisionList& l) {
+        py::list out(l.kinds.size());
+        for (std::size_t i = 0; i < l.kinds.size(); ++i) out[i] = py::cast(l.at(i));
+        return py::iter(out);
+      })
+      .def_property_readonly("decisions", [](const DecisionList& l) {
+        static const py::str names[3] = {py::str("Allowed"), py::str("ImplicitlyDenied"), py::str("ExplicitlyDenied")};
+        py::list out(l.kinds.size());
+        for (std::size_t i = 0; i < l.kinds.size(); ++i) out[i] = names[static_cast<int>(l.kinds[i])];
+        return out;
+      }, "The decision of each request, in order, as strings.")
+      .def_property_readonly("allowed", [](const DecisionList& l) {
+        py::list out(l.kinds.size());
+        for (std::size_t i = 0; i < l.kinds.size(); ++i) out[i] = py::bool_(l.kinds[i] == DecisionKind::kAllowed);
+        return out;
+      }, "Whether each request is allowed, in order.")
+      .def("__repr__", [](const DecisionList& l) {
+        std::size_t allowed = 0;
+        for (auto k : l.kinds) allowed += k == DecisionKind::kAllowed;
+        return "<DecisionList: " + std::to_string(l.kinds.size()) + " decisions, " + std::to_string(allowed) + " allowed>";
+      });
+
   // Decides many requests with the GIL released; policies are compiled objects shared read-only.
-  m.def("_evaluate_batch", [](const std::vector<std::shared_ptr<Request>>& requests,
-                              const std::vector<std::shared_ptr<PolicySet>>& policies) {
+  m.def("_evaluate_batch", [](std::vector<std::shared_ptr<Request>> requests,
+                              std::vector<std::shared_ptr<PolicySet>> policies) {
           if (policies.size() != requests.size() && policies.size() != 1) {
             throw py::value_error("evaluate_batch: give one PolicySet, or one per request (" +
                                   std::to_string(requests.size()) + " requests, " + std::to_string(policies.size()) +
                                   " policy sets)");
           }
-          std::vector<DecisionKind> kinds(requests.size());
+          DecisionList out;
+          out.kinds.resize(requests.size());
           {
             py::gil_scoped_release release;
+            const bool shared = policies.size() == 1;
             for (std::size_t i = 0; i < requests.size(); ++i) {
-              kinds[i] = eval::evaluate(*requests[i], *policies[policies.size() == 1 ? 0 : i]);
+              out.kinds[i] = eval::evaluate(*requests[i], *policies[shared ? 0 : i]);
             }
           }
-          py::list out(requests.size());
-          for (std::size_t i = 0; i < requests.size(); ++i) {
-            out[i] = py::cast(Decision{kinds[i], requests[i], policies[policies.size() == 1 ? 0 : i]});
-          }
+          out.requests = std::move(requests);
+          out.policies = std::move(policies);
           return out;
         },
         py::arg("requests"), py::arg("policies"));

@@ -119,14 +119,16 @@ def evaluate(request: Request, policies: PolicySet | None = None, **kwargs: Any)
     return _core._evaluate(request, policies)
 
 
-def evaluate_batch(requests: Sequence[Request], policies: PolicySet | Sequence[PolicySet]) -> list[Decision]:
+def evaluate_batch(requests: Sequence[Request], policies: PolicySet | Sequence[PolicySet]) -> _core.DecisionList:
     """Decide many requests in C++ with the GIL released.
 
-    ``policies`` is one PolicySet shared by every request, or one PolicySet per request.
+    ``policies`` is one PolicySet shared by every request, or one PolicySet per request. The result
+    is a sequence of Decision objects (made on access); ``.decisions`` gives every decision as a
+    string at once.
     """
     if isinstance(policies, PolicySet):
-        return _core._evaluate_batch(list(requests), [policies])
-    return _core._evaluate_batch(list(requests), list(policies))
+        return _core._evaluate_batch(requests, [policies])
+    return _core._evaluate_batch(requests, policies)
 
 
 install_renderers()

@@ -243,3 +243,108 @@ def _print_findings(findings: Any, source: str) -> None:
         d = findings.diff
         console.print(f"since the previous run: {len(d.new)} new, {len(d.resolved)} resolved, {len(d.changed)} changed, "
                       f"{d.unchanged} unchanged")
+
+
+class AuditFormat(str, Enum):
+    table = "table"
+    json = "json"
+    sarif = "sarif"
+
+
+@app.command("audit")
+def audit_cmd(
+    snapshot: Path = typer.Argument(..., help="Snapshot directory."),
+    fmt: AuditFormat = typer.Option(AuditFormat.table, "--format", "-f", help="table, json or sarif"),
+    check: Optional[list[str]] = typer.Option(None, "--check", "-c",
+                                              help="Only this check: id (console-user-mfa) or CIS id (1.10); repeatable."),
+    threshold: Optional[list[str]] = typer.Option(None, "--threshold", "-t",
+                                                  help="NAME=VALUE, e.g. unused_credential_days=30; repeatable."),
+    show_all: bool = typer.Option(False, "--all", help="Table: list passing and not-applicable results too."),
+) -> None:
+    """Account hygiene audit: the CIS AWS Foundations Benchmark v3.0.0 IAM controls the snapshot can decide,
+    public role trust, unused roles, administrator users. Exit 0: nothing failed; 1: a check failed; 2: error."""
+    from .audit import Thresholds, select_checks
+
+    try:
+        thresholds = Thresholds.from_strings(threshold or [])
+        select_checks(check)
+    except ValueError as e:
+        raise _fail(str(e), "see accessgraph audit --help") from None
+    org = _load(snapshot)
+    results = org.audit(checks=check, thresholds=thresholds)
+    if fmt == AuditFormat.json:
+        sys.stdout.write(results.to_json() + "\n")
+    elif fmt == AuditFormat.sarif:
+        _dump(results.to_sarif())
+    else:
+        _print_audit(results, str(snapshot), show_all)
+    raise typer.Exit(0 if results.passed else 1)
+
+
+def _print_audit(results: Any, source: str, show_all: bool) -> None:
+    console = _wide_console()
+    colours = {"fail": "red", "unknown": "yellow", "pass": "green", "not-applicable": "dim"}
+    statuses = ["pass", "fail", "not-applicable", "unknown"]
+    t = Table(title=f"Account hygiene audit — {source}, collected {results.collected_at}")
+    for c in ["check", "CIS", "severity", "title"]:
+        t.add_column(c, overflow="fold")
+    for s in statuses:
+        t.add_column(s, justify="right")
+    for row in results.summary():
+        cells = [f"[{colours[s]}]{row[s]}[/]" if row[s] else "" for s in statuses]
+        t.add_row(row["check"], row["cis"] or "", row["severity"], escape(row["title"]), *cells)
+    console.print(t)
+    shown = [r for r in results if show_all or r.status in ("fail", "unknown")]
+    if shown:
+        order = {"fail": 0, "unknown": 1, "pass": 2, "not-applicable": 3}
+        severity = {"critical": 0, "high": 1, "medium": 2, "low": 3}
+        shown.sort(key=lambda r: (order[r.status], severity.get(r.severity, 9), r.account, r.check, r.resource))
+        d = Table(title="results" if show_all else "failed and unknown results")
+        for c in ["status", "severity", "account", "check", "resource", "evidence"]:
+            d.add_column(c, overflow="fold")
+        for r in shown:
+            d.add_row(f"[{colours[r.status]}]{r.status}[/]", r.severity, r.account,
+                      r.check + (f" ({r.cis})" if r.cis else ""), escape(r.resource), escape(r.evidence))
+        console.print(d)
+    if results.problems:
+        p = Table(title=f"{len(results.problems)} input problem(s)")
+        for c in ["severity", "code", "file", "line", "message"]:
+            p.add_column(c, overflow="fold")
+        for x in results.problems[:200]:
+            p.add_row(x.severity, x.code, escape(x.file), str(getattr(x, "line", "") or ""), escape(x.message))
+        console.print(p)
+    n = results.counts()
+    console.print(f"{n['fail']} failed, {n['unknown']} unknown, {n['pass']} passed, {n['not-applicable']} not applicable")
+
+
+@app.command("escalation")
+def escalation_cmd(
+    snapshot: Path = typer.Argument(..., help="Snapshot directory."),
+    principal: Optional[str] = typer.Option(None, "--principal", "-p",
+                                            help="Only this user or role ARN (or an assumed-role session ARN)."),
+    fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f", help="table or json"),
+) -> None:
+    """Privilege-escalation paths of every user and role (or of --principal): the documented techniques
+    (iam:CreatePolicyVersion, iam:AttachUserPolicy, iam:PassRole + lambda:CreateFunction, iam:UpdateAssumeRolePolicy,
+    ...), each step with the policy statements that allow it, and what is gained."""
+    org = _load(snapshot)
+    try:
+        paths = org.escalation_paths(principal)
+    except ValueError as e:
+        raise _fail(str(e), "give the ARN of a user or role of the snapshot") from None
+    if fmt == OutputFormat.json:
+        _dump(paths.to_dicts())
+        return
+    console = Console(highlight=False)
+    if not len(paths):
+        console.print("no privilege-escalation path" + (f" from {principal}" if principal else ""))
+        return
+    t = Table(title=f"privilege-escalation paths in {snapshot}: {len(paths)}")
+    for c in ["principal", "technique", "steps", "gains", "assumptions"]:
+        t.add_column(c, overflow="fold")
+    for p in paths:
+        steps = "\n".join(f"{s.action} {s.resource}" + (" (if " + "; ".join(s.conditions) + ")" if s.conditions else "")
+                          for s in p.steps)
+        t.add_row(escape(p.principal), p.technique.id, escape(steps), escape(f"{p.gains.kind}: {p.gains.target}"),
+                  escape("\n".join(p.assumptions)))
+    console.print(t)

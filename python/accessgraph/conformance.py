@@ -71,17 +71,17 @@ class Report:
 def check(vectors: Iterable[Vector]) -> Report:
     """Decide every vector (in C++, in one batch) and compare with its expected decision."""
     vs = list(vectors)
-    decisions = _core._evaluate_batch([v.request for v in vs], [v.policies for v in vs]) if vs else []
+    decisions = _core._evaluate_batch([v.request for v in vs], [v.policies for v in vs]).decisions if vs else []
     report = Report()
-    for v, d in zip(vs, decisions):
+    for v, got in zip(vs, decisions):
         cat = report.by_category.setdefault(v.category, CategoryResult())
         report.total += 1
-        if d.decision == v.expected:
+        if got == v.expected:
             report.passed += 1
             cat.passed += 1
         else:
             cat.failed += 1
-            report.mismatches.append((v, d.decision))
+            report.mismatches.append((v, got))
     return report
 
 
@@ -90,7 +90,7 @@ def decide(vectors: Iterable[Vector]) -> list[str]:
     vs = list(vectors)
     if not vs:
         return []
-    return [d.decision for d in _core._evaluate_batch([v.request for v in vs], [v.policies for v in vs])]
+    return list(_core._evaluate_batch([v.request for v in vs], [v.policies for v in vs]).decisions)
 
 
 def category_counts(vectors: Iterable[Vector]) -> Counter[str]:

@@ -18,9 +18,15 @@ if TYPE_CHECKING:  # pragma: no cover
     import networkx
     import pandas
 
+    from .audit import AuditResults, Thresholds
+
 __all__ = [
     "Access",
     "AccessPath",
+    "EscalationGain",
+    "EscalationPath",
+    "EscalationStep",
+    "EscalationTechnique",
     "ActionGrant",
     "Hop",
     "Organization",
@@ -190,6 +196,73 @@ class AccessPath:
         return " ".join(parts)
 
 
+@dataclass(frozen=True)
+class EscalationTechnique:
+    """A documented privilege-escalation technique: a stable id and a name."""
+
+    id: str
+    name: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "name": self.name}
+
+
+@dataclass(frozen=True)
+class EscalationStep:
+    """One call of an escalation path and the policy statements that allow it."""
+
+    action: str
+    resource: str
+    allowed_by: tuple[str, ...]
+    conditions: tuple[str, ...] = ()
+    unless: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"action": self.action, "resource": self.resource, "allowed_by": list(self.allowed_by),
+                "conditions": list(self.conditions), "unless": list(self.unless)}
+
+
+@dataclass(frozen=True)
+class EscalationGain:
+    """What a path yields: `administrator`, a `role` reached, or `permissions` the principal lacked."""
+
+    kind: str
+    target: str
+    detail: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, "target": self.target, "detail": self.detail}
+
+
+@dataclass(frozen=True)
+class EscalationPath:
+    """A way for `principal` to gain privileges with one documented escalation technique."""
+
+    principal: str
+    technique: EscalationTechnique
+    steps: tuple[EscalationStep, ...]
+    gains: EscalationGain
+    assumptions: tuple[str, ...] = ()
+    conditional: bool = False
+
+    @classmethod
+    def _from_core(cls, d: Mapping[str, Any]) -> EscalationPath:
+        steps = tuple(EscalationStep(s["action"], s["resource"], tuple(s["allowed_by"]), tuple(s["conditions"]),
+                                     tuple(s["unless"])) for s in d["steps"])
+        return cls(d["principal"], EscalationTechnique(d["technique"]["id"], d["technique"]["name"]), steps,
+                   EscalationGain(d["gains"]["kind"], d["gains"]["target"], d["gains"]["detail"]),
+                   tuple(d["assumptions"]), bool(d["conditional"]))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"principal": self.principal, "technique": self.technique.to_dict(),
+                "steps": [s.to_dict() for s in self.steps], "gains": self.gains.to_dict(),
+                "assumptions": list(self.assumptions), "conditional": self.conditional}
+
+    def __str__(self) -> str:
+        steps = " -> ".join(f"{s.action} {s.resource}" for s in self.steps)
+        return f"{self.principal} [{self.technique.id}] {steps} => {self.gains.kind} {self.gains.target}"
+
+
 class Organization:
     """An AWS Organization (or a single account) loaded from a snapshot, ready to query."""
 
@@ -293,13 +366,35 @@ class Organization:
         raw = self.graph.external_access_findings(zone)
         return build_findings(raw, zone, self.collected_at, rules, prev)
 
+    # ----- audit -----
+    def audit(self, checks: Sequence[str] | None = None,
+              thresholds: Thresholds | Mapping[str, int] | None = None) -> AuditResults:
+        """Account hygiene audit: the CIS AWS Foundations Benchmark v3.0.0 IAM controls the snapshot can
+        decide, plus public role trust, unused roles and administrator users (see accessgraph.audit).
+        `checks`: check ids or CIS ids (default all); `thresholds`: a Thresholds or a dict of its fields."""
+        from .audit import run_audit
+
+        return run_audit(self, checks, thresholds)
+
+    # ----- privilege escalation -----
+    def escalation_paths(self, principal: str | None = None) -> Results[EscalationPath]:
+        """Privilege-escalation paths (CreatePolicyVersion, AttachUserPolicy, PassRole + CreateFunction,
+        UpdateAssumeRolePolicy, ...) of every user and role, or of `principal` only (a user, role or
+        assumed-role session ARN; ValueError when it is not in the snapshot). Each step is decided by the
+        authorizer on the snapshot's own resources, so Denies, resource restrictions, conditions, boundaries
+        and SCPs are honoured. A path is kept when it yields an administrator (every IAM write action on any
+        resource of the account) or something the principal is not allowed already."""
+        rows = self.graph.escalation_paths(principal)
+        return Results([EscalationPath._from_core(r) for r in rows],
+                       f"escalation paths{' of ' + principal if principal else ''}")
+
     # ----- exports -----
-    def to_networkx(self) -> networkx.MultiDiGraph:
+    def to_networkx(self) -> networkx.MultiDiGraph[Any]:
         """The organization as a graph: root/OU/account containment, SCP/RCP attachments, principals
         and resources per account, and trust edges (who may assume which role)."""
         import networkx as nx
 
-        g = nx.MultiDiGraph()
+        g: nx.MultiDiGraph[Any] = nx.MultiDiGraph()
         for u in self.units:
             g.add_node(u["id"], kind="root" if not u["parent_id"] else "ou", name=u["name"])
             if u["parent_id"]:
