@@ -96,7 +96,7 @@ def demo(
     """Analyse the bundled example organization: external access, escalation, hygiene."""
     from .demo import run_demo, run_engine_demo
 
-    console = Console(highlight=False, emoji=False, width=None if Console().is_terminal else 160)
+    console = Console(highlight=False, emoji=False, width=None if Console().is_terminal else 200)
     (run_engine_demo if engine else run_demo)(console)
 
 

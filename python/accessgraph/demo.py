@@ -97,7 +97,7 @@ def run_demo(console: Console) -> None:
     colours = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "dim"}
     t = Table(title="Who outside the organization can reach what (like IAM Access Analyzer, plus RCP verdicts)")
     for col in ["severity", "resource", "reachable by", "actions", "only if", "RCP"]:
-        t.add_column(col, overflow="fold")
+        t.add_column(col, overflow="fold", min_width=62 if col == "resource" else None)
     for f in findings.ranked():
         who = "anyone" if f.principal_key == "public" and not f.condition else (
             "any principal" if f.principal_key == "public" else f.principal_key)
