@@ -17,7 +17,7 @@ def test_demo_prints_the_example_organizations_findings() -> None:
     assert "o-nw7r0b0t1c" in out
     # Example org README, M1 (public bucket) and M12 (secret shared with the partner, blocked by an RCP).
     assert "northwind-www-assets" in out
-    assert "blocked by an RCP" in out
+    assert "blocked by a resource control policy" in out
     assert "Traceback" not in p.stderr
 
 
