@@ -263,6 +263,90 @@ class EscalationPath:
         return f"{self.principal} [{self.technique.id}] {steps} => {self.gains.kind} {self.gains.target}"
 
 
+def _statements_html(policy: Any) -> str:
+    if policy is None:
+        return "<i>none</i>"
+    rows = []
+    for st in policy.statements:
+        body = {k: v for k, v in st.items() if k not in ("index", "sid", "effect", "json_pointer")}
+        rows.append(f"<li><b>{html.escape(st['effect'])}</b> #{st['index']}"
+                    f"{' (' + html.escape(st['sid']) + ')' if st['sid'] else ''}: "
+                    f"<code>{html.escape(json.dumps(body))}</code></li>")
+    return "<ul>" + "".join(rows) + "</ul>"
+
+
+@dataclass(frozen=True)
+class PrincipalView:
+    """An IAM user or role as loaded: identity, policies, boundary, trust policy."""
+
+    data: Mapping[str, Any] = field(repr=False)
+    managed_policies: list[Mapping[str, Any]] = field(repr=False)
+    boundary: Mapping[str, Any] | None = field(repr=False)
+
+    @property
+    def arn(self) -> str:
+        return str(self.data["arn"])
+
+    def to_dict(self) -> dict[str, Any]:
+        d = {k: v for k, v in self.data.items() if k not in ("inline_policies", "trust_policy")}
+        d["inline_policies"] = [p["name"] for p in self.data["inline_policies"]]
+        d["managed_policies"] = [m["arn"] for m in self.managed_policies]
+        return d
+
+    def __repr__(self) -> str:
+        return f"<{self.data['kind']} {self.arn}: {len(self.data['inline_policies'])} inline, {len(self.managed_policies)} managed>"
+
+    def _repr_html_(self) -> str:
+        d = self.data
+        parts = [f"<b>{html.escape(d['kind'])}</b> <code>{html.escape(self.arn)}</code>"]
+        if d.get("groups"):
+            parts.append(f"<div>groups: {html.escape(', '.join(d['groups']))}</div>")
+        for p in d["inline_policies"]:
+            parts.append(f"<details><summary>inline policy {html.escape(p['name'])}</summary>{_statements_html(p['policy'])}</details>")
+        for m in self.managed_policies:
+            parts.append(f"<details><summary>managed policy {html.escape(m['name'])}</summary>{_statements_html(m['policy'])}</details>")
+        if self.boundary is not None:
+            parts.append(f"<details><summary>permissions boundary {html.escape(self.boundary['name'])}</summary>"
+                         f"{_statements_html(self.boundary['policy'])}</details>")
+        if d.get("kind") == "role":
+            parts.append(f"<details open><summary>trust policy</summary>{_statements_html(d.get('trust_policy'))}</details>")
+        return "<div>" + "".join(parts) + "</div>"
+
+
+@dataclass(frozen=True)
+class ResourceView:
+    """A resource as loaded: its resource policy, and for S3 its ACL and Block Public Access, for KMS its grants."""
+
+    data: Mapping[str, Any] = field(repr=False)
+
+    @property
+    def arn(self) -> str:
+        return str(self.data["arn"])
+
+    def to_dict(self) -> dict[str, Any]:
+        return {k: v for k, v in self.data.items() if k != "policy"}
+
+    def __repr__(self) -> str:
+        return f"<{self.data['type']} {self.arn}>"
+
+    def _repr_html_(self) -> str:
+        d = self.data
+        parts = [f"<b>{html.escape(d['type'])}</b> <code>{html.escape(self.arn)}</code> "
+                 f"(account {html.escape(d['account'])}{', ' + html.escape(d['region']) if d.get('region') else ''})",
+                 f"<details open><summary>resource policy ({html.escape(d['policy_known'])})</summary>"
+                 f"{_statements_html(d.get('policy'))}</details>"]
+        if d.get("acl"):
+            rows = "".join(f"<li>{html.escape(g['permission'])} to {html.escape(g['grantee'])}</li>" for g in d["acl"])
+            parts.append(f"<details><summary>bucket ACL</summary><ul>{rows}</ul></details>")
+        if d.get("block_public_access"):
+            parts.append(f"<div>Block Public Access: <code>{html.escape(json.dumps(d['block_public_access']))}</code></div>")
+        if d.get("grants"):
+            rows = "".join(f"<li>{html.escape(g['grantee_principal'])}: {html.escape(', '.join(g['operations']))}</li>"
+                           for g in d["grants"])
+            parts.append(f"<details><summary>KMS grants</summary><ul>{rows}</ul></details>")
+        return "<div>" + "".join(parts) + "</div>"
+
+
 class Organization:
     """An AWS Organization (or a single account) loaded from a snapshot, ready to query."""
 
@@ -308,6 +392,28 @@ class Organization:
     def policies(self) -> list[dict[str, Any]]:
         """SCPs and RCPs of the organization."""
         return list(self._core.policies)
+
+    def principal(self, arn: str) -> "PrincipalView":
+        """One IAM user or role of the snapshot, with its policies (renders as HTML in Jupyter)."""
+        account = arn.split(":")[4] if arn.count(":") >= 5 else ""
+        if account not in self.account_ids:
+            raise KeyError(f"{arn}: no account {account or '?'} in the snapshot")
+        a = self.account(account)
+        for kind in ("users", "roles"):
+            for x in a[kind]:
+                if x["arn"] == arn:
+                    managed = {m["arn"]: m for m in a["managed_policies"]}
+                    return PrincipalView(x, [managed[m] for m in x["attached_policy_arns"] if m in managed],
+                                         managed.get(x["permissions_boundary_arn"] or ""))
+        raise KeyError(f"{arn}: no such user or role in account {account}")
+
+    def resource(self, arn: str) -> "ResourceView":
+        """One resource of the snapshot with its policy, ACL, Block Public Access and grants."""
+        for aid in self.account_ids:
+            for r in self.account(aid)["resources"]:
+                if r["arn"] == arn:
+                    return ResourceView(r)
+        raise KeyError(f"{arn}: no such resource in the snapshot")
 
     def counts(self) -> dict[str, int]:
         return dict(self._core.counts())

@@ -155,3 +155,17 @@ def test_cli_load_missing_dir_is_one_line_exit_2(tmp_path: Path) -> None:
     p = subprocess.run([sys.executable, "-m", "accessgraph", "load", str(tmp_path / "nope")], capture_output=True,
                        text=True, timeout=120)
     assert p.returncode == 2 and "Traceback" not in p.stderr and "nope" in p.stderr
+
+
+def test_principal_and_resource_views_render(org: ag.Organization) -> None:
+    v = org.principal(f"arn:aws:iam::{SHARED}:user/dana.ops")
+    assert v.to_dict()["name"] == "dana.ops"
+    assert "dana.ops" in v._repr_html_()
+    role = next(r for r in org.account(PROD)["roles"] if r["name"] == "prod-break-glass")
+    html = org.principal(role["arn"])._repr_html_()
+    assert "trust policy" in html and "AdministratorAccess" in html
+    bucket = next(r for r in org.account("445566778899")["resources"] if r["type"] == "AWS::S3::Bucket")
+    rv = org.resource(bucket["arn"])
+    assert "Block Public Access" in rv._repr_html_() and rv.to_dict()["arn"] == bucket["arn"]
+    with pytest.raises(KeyError):
+        org.principal(f"arn:aws:iam::{SHARED}:user/nobody")
