@@ -3,9 +3,12 @@
 #
 #   bash benchmarks/run.sh           # full run (about a minute, plus the build)
 #   bash benchmarks/run.sh --quick   # fewer, shorter runs (noisier)
+#   bash benchmarks/run.sh --org     # also bench_org.py: synthetic organizations of 100, 300 and
+#                                    # 1,000 accounts (generation + measurement: 20-40 minutes)
 #
 # Environment: BUILD_DIR (default build/bench, a Release build), JOBS (ninja -j, default 2),
-# PYTHON (default python3; must have accessgraph installed: `pip install --no-build-isolation .`).
+# PYTHON (default python3; must have accessgraph installed: `pip install --no-build-isolation .`),
+# ORG_ARGS (more bench_org.py options with --org, e.g. "--keep /tmp/accessgraph-orgs --sizes 100,300").
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -15,14 +18,18 @@ PYTHON=${PYTHON:-python3}
 
 cpp_args=(--by-category)
 py_args=()
+org=0
+org_args=()
 for arg in "$@"; do
   case "$arg" in
     --quick)
       cpp_args=(--runs 3 --min-time 0.25)
       py_args+=(--runs 3 --min-time 0.25 --node-runs 1)
+      org_args=(--sizes 100,300 --queries 100)
       ;;
     --no-node) py_args+=(--no-node) ;;
-    *) echo "usage: bash benchmarks/run.sh [--quick] [--no-node]" >&2; exit 2 ;;
+    --org) org=1 ;;
+    *) echo "usage: bash benchmarks/run.sh [--quick] [--no-node] [--org]" >&2; exit 2 ;;
   esac
 done
 
@@ -51,3 +58,11 @@ echo "== Python: bench_python.py (and iam-simulate)"
   --cpp-results benchmarks/out/bench_eval.json \
   --cpp-bench "$BUILD_DIR/benchmarks/bench_eval" \
   ${py_args[@]+"${py_args[@]}"}
+
+if [ "$org" = 1 ]; then
+  # Snapshots are generated under /tmp (deleted afterwards unless ORG_ARGS has --keep DIR).
+  echo
+  echo "== Python: bench_org.py (synthetic organizations)"
+  # shellcheck disable=SC2086 # ORG_ARGS is split into options on purpose
+  "$PYTHON" benchmarks/bench_org.py ${org_args[@]+"${org_args[@]}"} ${ORG_ARGS:-}
+fi
