@@ -9,6 +9,8 @@
 #include <sstream>
 #include <stdexcept>
 #include <tuple>
+#include <type_traits>
+#include <utility>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -183,10 +185,18 @@ namespace {
 
 using eval::DecisionKind;
 using Modifier = std::function<void(eval::PolicySet&)>;
+
+// A change a technique makes to a subject's policies, with a key naming it (for memoisation).
+struct Change {
+  Modifier mod;
+  std::string key;  // "" for no change
+  explicit operator bool() const { return static_cast<bool>(mod); }
+};
 using Context = std::vector<std::pair<std::string, std::string>>;
 
 constexpr const char* kDefaultName = "accessgraph-escalation";
 constexpr int kMaxRoleHops = 5;
+constexpr std::size_t kMaxMemo = 1u << 21;
 
 std::array<std::string, 6> arn_fields(std::string_view arn) {
   std::array<std::string_view, 6> parts{};
@@ -221,6 +231,22 @@ struct Check {
   std::shared_ptr<eval::Request> req;
   std::shared_ptr<eval::PolicySet> ps;
 };
+
+// The execution role of a Lambda function, when the resource model records it (a member
+// `execution_role` holding the role ARN, from list-functions' `Role`); "" otherwise.
+template <typename R, typename = void>
+struct HasExecutionRole : std::false_type {};
+template <typename R>
+struct HasExecutionRole<R, std::void_t<decltype(std::declval<const R&>().execution_role)>> : std::true_type {};
+template <typename R>
+std::string execution_role_of(const R& r) {
+  if constexpr (HasExecutionRole<R>::value) {
+    return std::string(r.execution_role);
+  } else {
+    (void)r;
+    return {};
+  }
+}
 
 // One row of the credential report.
 struct CredentialRow {
@@ -341,14 +367,10 @@ class Analyzer {
     // of its account it may assume directly (the path then ends with sts:AssumeRole).
     std::vector<std::pair<Subject, std::optional<EscalationStep>>> targets;
     targets.push_back({s, std::nullopt});
-    for (const iam::Role* r : g_.assumable_role_candidates(match::CallerIdentity::parse(s.caller))) {
-      if (r->service_linked() || r->arn == s.arn || arn_fields(r->arn)[4] != s.account) continue;
-      auto rs = subject_of(r->arn);
-      if (!rs) continue;
-      Check c = check(s, "sts:AssumeRole", r->arn);
-      if (!c.allowed) continue;
-      if (is_admin(*rs, {})) continue;  // sts-assume-role reports it
-      targets.push_back({*rs, step_of(c)});
+    for (const Edge& e : edges_from(s)) {
+      if (e.to.account != s.account) continue;
+      if (is_admin(e.to, {})) continue;  // sts-assume-role reports it
+      targets.push_back({e.to, e.step});
     }
     for (const auto& [x, assume] : targets) policy_techniques(x, assume);
     if (s.user) add_user_to_group();
@@ -387,13 +409,18 @@ class Analyzer {
     const eval::Explanation e = eval::explain(*c.req, *c.ps);
     std::set<std::string> conds, unless;
     for (const auto& m : e.allows) {
+      for (const auto& x : m.assumed_conditions) conds.insert(x);
+      // The statements that grant; SCP, RCP and boundary statements only let the grant through.
+      if (m.kind != eval::PolicyKind::kIdentity && m.kind != eval::PolicyKind::kResourcePolicy &&
+          m.kind != eval::PolicyKind::kSessionPolicy) {
+        continue;
+      }
       std::string s = eval::to_string(m.kind);
       if (!m.level.empty()) s += " at level " + m.level;
       if (!m.policy.empty()) s += " \"" + m.policy + "\"";
       s += " statement #" + std::to_string(m.statement_index);
       if (!m.sid.empty()) s += " (Sid \"" + m.sid + "\")";
       if (std::find(st.allowed_by.begin(), st.allowed_by.end(), s) == st.allowed_by.end()) st.allowed_by.push_back(s);
-      for (const auto& x : m.assumed_conditions) conds.insert(x);
     }
     for (const auto& m : e.conditional_denies) {
       for (const auto& x : m.assumed_conditions) unless.insert(x);
@@ -404,10 +431,14 @@ class Analyzer {
   }
 
   // ----- what a subject has -----
-  bool is_admin(const Subject& p, const Modifier& mod) {
-    const bool cacheable = !mod;
-    if (cacheable) {
-      auto it = admin_cache_.find(p.arn);
+  static std::string subject_key(const Subject& p, const Change& ch) {
+    return ch ? p.arn + "|" + ch.key : p.arn;
+  }
+
+  bool is_admin(const Subject& p, const Change& ch) {
+    const std::string key = subject_key(p, ch);
+    {
+      auto it = admin_cache_.find(key);
       if (it != admin_cache_.end()) return it->second;
     }
     static const std::array<std::pair<const char*, const char*>, 12> kProbes = {{
@@ -417,77 +448,139 @@ class Analyzer {
         {"iam:CreatePolicyVersion", "policy"}, {"iam:AttachGroupPolicy", "group"}, {"iam:AddUserToGroup", "group"},
     }};
     const Context ctx = {{"iam:PolicyARN", admin_policy_arn(p.partition)}};
+    // The same subject with identity policies allowing everything and no boundary: what its SCPs
+    // (and the probes' other policies) let any policy of its own reach.
+    const Modifier unrestricted = [this](eval::PolicySet& ps) {
+      ps.identity_policies = {allow_all_};
+      ps.permissions_boundary = nullptr;
+    };
     bool admin = true;
+    int possible = 0;
     for (const auto& [action, type] : kProbes) {
       const std::string res = "arn:" + p.partition + ":iam::" + p.account + ":" + type + "/accessgraph-admin-probe";
-      if (!check(p, action, res, ctx, mod).allowed) {
-        admin = false;
+      if (check(p, action, res, ctx, ch.mod).allowed) {
+        ++possible;
+        continue;
+      }
+      if (check(p, action, res, ctx, unrestricted).allowed) {
+        admin = false;  // its own policies withhold what its organization would allow
         break;
       }
     }
-    if (cacheable) admin_cache_[p.arn] = admin;
+    admin = admin && possible > 0;
+    admin_cache_[key] = admin;
     return admin;
   }
 
   // Some (action, resource) the subject (changed by `mod`) is allowed and the starting principal is
   // not: "s3:GetObject on arn:aws:s3:::x".
-  std::optional<std::string> new_permission(const Subject& p, const Modifier& mod) const {
-    const Check base = check(p, "sts:GetCallerIdentity", "*", {}, mod);
-    std::vector<policy::PolicyPtr> sources;
-    if (base.ps->permissions_boundary) sources.push_back(base.ps->permissions_boundary);
-    else sources = base.ps->identity_policies;
+  using Pair = std::pair<std::string, std::string>;  // (action, resource)
+
+  // The (action, resource) pairs of a policy's Allow statements: actions expanded with the action
+  // catalogue (literal actions without it), resources as written ("*" for NotResource). Memoised
+  // per document.
+  const std::vector<Pair>& pairs_of(const policy::PolicyPtr& pol) {
+    auto found = pairs_memo_.find(pol.get());
+    if (found != pairs_memo_.end()) return found->second;
     const iam::ActionCatalogue* cat = g_.catalogue();
+    std::vector<Pair> out;
     std::unordered_set<std::string> seen;
-    for (const auto& pol : sources) {
-      if (!pol) continue;
-      for (const auto& st : pol->statements()) {
-        if (st.effect != policy::Effect::kAllow) continue;
-        std::vector<std::string> actions;
-        if (cat) {
-          for (const auto* a : cat->expand(st)) actions.push_back(a->name);
-        } else if (!st.not_action) {
-          for (const auto& a : st.actions) {
-            if (!has_wildcard(a.text())) actions.push_back(a.text());
-          }
-        }
-        std::vector<std::string> resources;
-        if (st.has_resource && !st.not_resource) {
-          for (const auto& r : st.resources) {
-            if (r.text().find("${") == std::string::npos) resources.push_back(r.text());
-          }
-        } else {
-          resources.push_back("*");
-        }
-        for (const auto& r : resources) {
-          for (const auto& a : actions) {
-            if (!seen.insert(a + "\n" + r).second) continue;
-            if (!check(p, a, r, {}, mod).allowed) continue;
-            if (check(*start_, a, r).allowed) continue;
-            return a + " on " + r;
-          }
+    for (const auto& st : pol->statements()) {
+      if (st.effect != policy::Effect::kAllow) continue;
+      std::vector<std::string> actions;
+      if (cat) {
+        for (const auto* a : cat->expand(st)) actions.push_back(a->name);
+      } else if (!st.not_action) {
+        for (const auto& a : st.actions) {
+          if (!has_wildcard(a.text())) actions.push_back(a.text());
         }
       }
+      std::vector<std::string> resources;
+      if (st.has_resource && !st.not_resource) {
+        for (const auto& r : st.resources) {
+          if (r.text().find("${") == std::string::npos) resources.push_back(r.text());
+        }
+      } else {
+        resources.push_back("*");
+      }
+      for (const auto& r : resources) {
+        for (const auto& a : actions) {
+          if (seen.insert(a + "\n" + r).second) out.emplace_back(a, r);
+        }
+      }
+    }
+    return pairs_memo_.emplace(pol.get(), std::move(out)).first->second;
+  }
+
+  // Decisions of a subject (as it is, or as changed) memoised for the whole run.
+  bool allowed_memo(const Subject& p, const Change& ch, const std::string& action, const std::string& resource) {
+    auto [it, fresh] = decision_memo_.try_emplace(subject_key(p, ch) + "\n" + action + "\n" + resource, false);
+    if (fresh) it->second = check(p, action, resource, {}, ch.mod).allowed;
+    return it->second;
+  }
+
+  // Whether some Allow statement of the starting principal's identity policies names the action:
+  // when none does, the principal is (almost surely) not allowed it, so such candidates go first.
+  bool start_may_allow(const std::string& action) {
+    auto [it, fresh] = start_actions_.try_emplace(action, false);
+    if (fresh) {
+      if (!start_identity_) start_identity_ = check(*start_, "sts:GetCallerIdentity", "*").ps;
+      const std::string lower = condition::to_lower_ascii(action);
+      for (const auto& pol : start_identity_->identity_policies) {
+        for (const auto& st : pol->statements()) {
+          if (st.effect == policy::Effect::kAllow && st.matches_action(lower)) it->second = true;
+        }
+      }
+    }
+    return it->second;
+  }
+
+  // Some (action, resource) the subject (as changed) is allowed and the starting principal is not:
+  // "s3:GetObject on arn:aws:s3:::x".
+  // The candidates are the pairs of the Allow statements that bound what the subject may do: its
+  // boundary's when it has one, else its identity policies'. Those the starting principal has no
+  // Allow statement for are tried first.
+  std::optional<std::string> new_permission(const Subject& p, const Change& ch) {
+    const auto ps = check(p, "sts:GetCallerIdentity", "*", {}, ch.mod).ps;
+    std::vector<policy::PolicyPtr> sources;
+    if (ps->permissions_boundary) sources.push_back(ps->permissions_boundary);
+    else sources = ps->identity_policies;
+    auto differs = [&](const Pair& x) {
+      return allowed_memo(p, ch, x.first, x.second) && !allowed_memo(*start_, {}, x.first, x.second);
+    };
+    std::vector<const Pair*> later;
+    for (const auto& pol : sources) {
+      if (!pol) continue;
+      for (const auto& x : pairs_of(pol)) {
+        if (start_may_allow(x.first)) {
+          later.push_back(&x);
+        } else if (differs(x)) {
+          return x.first + " on " + x.second;
+        }
+      }
+    }
+    for (const Pair* x : later) {
+      if (differs(*x)) return x->first + " on " + x->second;
     }
     return std::nullopt;
   }
 
   // What becoming `p` (as changed by `mod`) yields over the starting principal, if anything.
-  std::optional<EscalationGain> gain(const Subject& p, const Modifier& mod, GainKind otherwise) {
-    const bool cacheable = !mod;
-    const std::string key = p.arn + "\n" + to_string(otherwise);
-    if (cacheable) {
+  std::optional<EscalationGain> gain(const Subject& p, const Change& ch, GainKind otherwise) {
+    const std::string key = subject_key(p, ch) + "\n" + to_string(otherwise);
+    {
       auto it = gain_cache_.find(key);
       if (it != gain_cache_.end()) return it->second;
     }
     std::optional<EscalationGain> out;
-    if (is_admin(p, mod)) {
+    if (is_admin(p, ch)) {
       out = EscalationGain{GainKind::kAdministrator, p.arn,
                            p.arn + " would be allowed every IAM write action on any resource of account " + p.account};
-    } else if (auto np = new_permission(p, mod)) {
+    } else if (auto np = new_permission(p, ch)) {
       out = EscalationGain{otherwise, p.arn,
                            p.arn + " would be allowed " + *np + ", which " + start_->arn + " is not"};
     }
-    if (cacheable) gain_cache_[key] = out;
+    gain_cache_[key] = out;
     return out;
   }
 
@@ -535,23 +628,25 @@ class Analyzer {
     return out;
   }
 
-  static Modifier add_policy(policy::PolicyPtr doc) {
-    return [doc](eval::PolicySet& ps) { ps.identity_policies.push_back(doc); };
+  static Change add_policy(policy::PolicyPtr doc, const std::string& key) {
+    return {[doc](eval::PolicySet& ps) { ps.identity_policies.push_back(doc); }, "add " + key};
   }
-  static Modifier add_policies(std::vector<policy::PolicyPtr> docs) {
-    return [docs](eval::PolicySet& ps) {
-      for (const auto& d : docs) ps.identity_policies.push_back(d);
-    };
+  static Change add_policies(std::vector<policy::PolicyPtr> docs, const std::string& key) {
+    return {[docs](eval::PolicySet& ps) {
+              for (const auto& d : docs) ps.identity_policies.push_back(d);
+            },
+            "add " + key};
   }
-  static Modifier replace_policy(policy::PolicyPtr old_doc, policy::PolicyPtr new_doc) {
-    return [old_doc, new_doc](eval::PolicySet& ps) {
-      for (auto& p : ps.identity_policies) {
-        if (p == old_doc) p = new_doc;
-      }
-    };
+  static Change replace_policy(policy::PolicyPtr old_doc, policy::PolicyPtr new_doc, const std::string& key) {
+    return {[old_doc, new_doc](eval::PolicySet& ps) {
+              for (auto& p : ps.identity_policies) {
+                if (p == old_doc) p = new_doc;
+              }
+            },
+            "rewrite " + key};
   }
-  static Modifier set_boundary(policy::PolicyPtr doc) {
-    return [doc](eval::PolicySet& ps) { ps.permissions_boundary = doc; };
+  static Change set_boundary(policy::PolicyPtr doc, const std::string& key) {
+    return {[doc](eval::PolicySet& ps) { ps.permissions_boundary = doc; }, "boundary " + key};
   }
   static void append(std::vector<EscalationStep>& steps, const std::optional<EscalationStep>& s) {
     if (s) steps.push_back(*s);
@@ -581,7 +676,7 @@ class Analyzer {
     for (const auto& arn : policy_arns) {
       const iam::ManagedPolicy* mp = managed(arn);
       if (!mp || mp->aws_managed || !mp->document) continue;
-      const Modifier rewritten = replace_policy(mp->document, allow_all_);
+      const Change rewritten = replace_policy(mp->document, allow_all_, arn);
       Check c = check(s, "iam:CreatePolicyVersion", arn);
       if (c.allowed) {
         if (auto gn = gain(x, rewritten, kind)) {
@@ -604,10 +699,11 @@ class Analyzer {
 
     // Attach a managed policy / put an inline policy.
     auto attach = [&](const char* technique, const char* action, const std::string& resource) {
+      if (!check(s, action, resource).allowed) return;  // open world: not even for some policy ARN
       for (const auto& [parn, doc] : attachable()) {
         Check c = check(s, action, resource, {{"iam:PolicyARN", parn}});
         if (!c.allowed) continue;
-        auto gn = gain(x, add_policy(doc), kind);
+        auto gn = gain(x, add_policy(doc, parn), kind);
         if (gn) {
           std::vector<EscalationStep> steps{step_of(c)};
           append(steps, assume);
@@ -621,7 +717,7 @@ class Analyzer {
     auto put = [&](const char* technique, const char* action, const std::string& resource) {
       Check c = check(s, action, resource);
       if (!c.allowed) return;
-      if (auto gn = gain(x, add_policy(allow_all_), kind)) {
+      if (auto gn = gain(x, add_policy(allow_all_, "*"), kind)) {
         std::vector<EscalationStep> steps{step_of(c)};
         append(steps, assume);
         emit(technique, std::move(steps), *gn);
@@ -644,7 +740,7 @@ class Analyzer {
       const char* del_action = x.user ? "iam:DeleteUserPermissionsBoundary" : "iam:DeleteRolePermissionsBoundary";
       Check c = check(s, del_action, x.arn);
       if (c.allowed) {
-        if (auto gn = gain(x, set_boundary(nullptr), kind)) {
+        if (auto gn = gain(x, set_boundary(nullptr, "-"), kind)) {
           std::vector<EscalationStep> steps{step_of(c)};
           append(steps, assume);
           emit(del_technique, std::move(steps), *gn);
@@ -653,10 +749,11 @@ class Analyzer {
       const char* put_technique = x.user ? "iam-put-user-permissions-boundary" : "iam-put-role-permissions-boundary";
       const char* put_action = x.user ? "iam:PutUserPermissionsBoundary" : "iam:PutRolePermissionsBoundary";
       for (const auto& [parn, doc] : attachable()) {
+        if (!check(s, put_action, x.arn).allowed) break;  // open world: not even for some policy ARN
         if (parn == boundary) continue;
         Check p = check(s, put_action, x.arn, {{"iam:PermissionsBoundary", parn}});
         if (!p.allowed) continue;
-        auto gn = gain(x, set_boundary(doc), kind);
+        auto gn = gain(x, set_boundary(doc, parn), kind);
         if (gn) {
           std::vector<EscalationStep> steps{step_of(p)};
           append(steps, assume);
@@ -682,7 +779,7 @@ class Analyzer {
       for (const auto& arn : gr.attached_policy_arns) {
         if (const iam::ManagedPolicy* mp = managed(arn); mp && mp->document) docs.push_back(mp->document);
       }
-      if (auto gn = gain(s, add_policies(docs), GainKind::kPermissions)) {
+      if (auto gn = gain(s, add_policies(docs, gr.arn), GainKind::kPermissions)) {
         gn->detail += " (as a member of " + gr.arn + ")";
         emit("iam-add-user-to-group", {step_of(c)}, *gn);
       }
@@ -752,9 +849,9 @@ class Analyzer {
       if (r.service_linked() || r.arn == s.arn) continue;
       auto x = subject_of(r.arn);
       if (!x) continue;
-      if (check(s, "sts:AssumeRole", r.arn).allowed) continue;  // already assumable: sts-assume-role
       Check upd = check(s, "iam:UpdateAssumeRolePolicy", r.arn);
       if (!upd.allowed) continue;
+      if (check(s, "sts:AssumeRole", r.arn).allowed) continue;  // already assumable: sts-assume-role
       Check assume = check(s, "sts:AssumeRole", r.arn, {}, [trust](eval::PolicySet& ps) { ps.resource_policy = trust; });
       if (!assume.allowed) continue;
       if (auto gn = gain(*x, {}, GainKind::kRole)) emit("iam-update-assume-role-policy", {step_of(upd), step_of(assume)}, *gn);
@@ -774,20 +871,49 @@ class Analyzer {
       Node n = std::move(queue.front());
       queue.pop_front();
       if (static_cast<int>(n.steps.size()) >= kMaxRoleHops) continue;
-      for (const iam::Role* r : g_.assumable_role_candidates(match::CallerIdentity::parse(n.who.caller))) {
-        if (r->service_linked() || visited.count(r->arn)) continue;
-        Check c = check(n.who, "sts:AssumeRole", r->arn);
-        if (!c.allowed) continue;
-        visited.insert(r->arn);
-        auto x = subject_of(r->arn);
-        if (!x) continue;
-        Node next{*x, n.steps};
-        next.steps.push_back(step_of(c));
-        auto gn = gain(*x, {}, GainKind::kRole);
+      for (const Edge& e : edges_from(n.who)) {
+        if (!visited.insert(e.to.arn).second) continue;
+        Node next{e.to, n.steps};
+        next.steps.push_back(e.step);
+        auto gn = gain(e.to, {}, GainKind::kRole);
         if (gn) emit("sts-assume-role", next.steps, *gn);
         if (!gn || gn->kind != GainKind::kAdministrator) queue.push_back(std::move(next));
       }
     }
+  }
+
+  // ----- role assumption edges (independent of the starting principal) -----
+  struct Edge {
+    Subject to;
+    EscalationStep step;
+  };
+
+  // The roles `from` may assume directly (sts:AssumeRole decided by the authorizer), by ARN.
+  const std::vector<Edge>& edges_from(const Subject& from) {
+    auto it = edges_memo_.find(from.arn);
+    if (it != edges_memo_.end()) return it->second;
+    std::vector<Edge> out;
+    for (const iam::Role* r : g_.assumable_role_candidates(match::CallerIdentity::parse(from.caller))) {
+      if (r->service_linked() || r->arn == from.arn) continue;
+      Check c = check(from, "sts:AssumeRole", r->arn);
+      if (!c.allowed) continue;
+      if (auto x = subject_of(r->arn)) out.push_back({*x, step_of(c)});
+    }
+    return edges_memo_.emplace(from.arn, std::move(out)).first->second;
+  }
+
+  // Roles of `account` whose trust policy lets `service` assume them (decided by the authorizer).
+  const std::vector<Subject>& trusting_roles(const std::string& service, const std::string& account) {
+    const std::string key = service + "\n" + account;
+    auto it = trusting_memo_.find(key);
+    if (it != trusting_memo_.end()) return it->second;
+    std::vector<Subject> out;
+    for (const iam::Role* r : g_.assumable_role_candidates(match::CallerIdentity::parse(service))) {
+      if (r->service_linked() || arn_fields(r->arn)[4] != account) continue;
+      if (!check_caller(service, "sts:AssumeRole", r->arn).allowed) continue;
+      if (auto x = subject_of(r->arn)) out.push_back(*x);
+    }
+    return trusting_memo_.emplace(key, std::move(out)).first->second;
   }
 
   // ----- roles a service may assume -----
@@ -804,12 +930,10 @@ class Analyzer {
     auto it = service_roles_cache_.find(key);
     if (it != service_roles_cache_.end()) return it->second;
     std::vector<ServiceRole> out;
-    for (const iam::Role* r : g_.assumable_role_candidates(match::CallerIdentity::parse(service))) {
-      if (r->service_linked() || r->arn == start_->arn || arn_fields(r->arn)[4] != start_->account) continue;
-      if (!check_caller(service, "sts:AssumeRole", r->arn).allowed) continue;
-      auto x = subject_of(r->arn);
-      if (!x) continue;
-      if (auto gn = gain(*x, {}, GainKind::kRole)) out.push_back({*x, *gn});
+    for (const Subject& x : trusting_roles(service, start_->account)) {
+      if (x.arn == start_->arn) continue;
+      if (needs_instance_profile && x.role->instance_profiles.empty()) continue;
+      if (auto gn = gain(x, {}, GainKind::kRole)) out.push_back({x, *gn});
     }
     std::stable_sort(out.begin(), out.end(), [](const ServiceRole& a, const ServiceRole& b) {
       return std::make_tuple(a.gain.kind != GainKind::kAdministrator, a.role.arn) <
@@ -911,13 +1035,12 @@ class Analyzer {
     };
     const Subject& s = *start_;
     for (const auto& t : kTable) {
-      // A cheap first filter: the principal may pass some role to the service at all.
-      const auto roles = service_roles(t.service, t.ec2);
-      for (const auto& sr : roles) {
-        Check pass = check(s, "iam:PassRole", sr.role.arn, {{"iam:PassedToService", t.service}});
+      for (const Subject& role : trusting_roles(t.service, s.account)) {
+        if (role.arn == s.arn) continue;
+        Check pass = check(s, "iam:PassRole", role.arn, {{"iam:PassedToService", t.service}});
         if (!pass.allowed) continue;
         std::vector<EscalationStep> profile_steps;
-        if (t.ec2 && sr.role.role->instance_profiles.empty()) {
+        if (t.ec2 && role.role->instance_profiles.empty()) {
           // No instance profile holds the role: the principal must create one.
           const std::string ip = "arn:" + s.partition + ":iam::" + s.account + ":instance-profile/" + kDefaultName;
           Check create = check(s, "iam:CreateInstanceProfile", ip);
@@ -933,8 +1056,8 @@ class Analyzer {
             bool ok = true;
             for (const auto& st : t.steps) {
               Context ctx;
-              if (st.context_key) ctx.push_back({st.context_key, fill(st.context_value, region, name, sr.role.arn)});
-              Check c = check(s, st.action, fill(st.resource, region, name, sr.role.arn), ctx, {}, region);
+              if (st.context_key) ctx.push_back({st.context_key, fill(st.context_value, region, name, role.arn)});
+              Check c = check(s, st.action, fill(st.resource, region, name, role.arn), ctx, {}, region);
               if (!c.allowed) {
                 ok = false;
                 break;
@@ -942,7 +1065,7 @@ class Analyzer {
               steps.push_back(step_of(c));
             }
             if (!ok) continue;
-            emit(t.id, std::move(steps), sr.gain);
+            if (auto gn = gain(role, {}, GainKind::kRole)) emit(t.id, std::move(steps), *gn);
             found = true;
             break;
           }
@@ -959,10 +1082,17 @@ class Analyzer {
     for (const auto& [account_id, account] : org_.accounts) {
       for (const auto& res : account.resources) {
         if (res.type != resource::ResourceType::kLambdaFunction) continue;
+        if (account_id != s.account) continue;  // its role is of another account: not comparable here
         Check c = check(s, "lambda:UpdateFunctionCode", res.arn, {}, {}, res.region);
         if (!c.allowed) continue;
-        const auto roles = account_id == s.account ? service_roles("lambda.amazonaws.com", false)
-                                                   : std::vector<ServiceRole>{};
+        const std::string known_role = execution_role_of(res);
+        if (!known_role.empty()) {
+          auto x = subject_of(known_role);
+          if (!x) continue;
+          if (auto gn = gain(*x, {}, GainKind::kRole)) emit("lambda-update-function-code", {step_of(c)}, *gn);
+          continue;
+        }
+        const auto roles = service_roles("lambda.amazonaws.com", false);
         if (roles.empty()) continue;
         const ServiceRole& best = roles.front();
         emit("lambda-update-function-code", {step_of(c)}, best.gain,
@@ -997,11 +1127,6 @@ class Analyzer {
          "an EC2 instance reachable over SSH"},
     };
     for (const auto& t : kTable) {
-      std::vector<ServiceRole> roles;
-      for (const auto& sr : service_roles(t.service, t.instance)) {
-        if (!t.instance || !sr.role.role->instance_profiles.empty()) roles.push_back(sr);
-      }
-      if (roles.empty()) continue;
       for (const auto& region : regions_) {
         std::vector<EscalationStep> steps;
         bool ok = true;
@@ -1014,6 +1139,8 @@ class Analyzer {
           steps.push_back(step_of(c));
         }
         if (!ok) continue;
+        const auto roles = service_roles(t.service, t.instance);
+        if (roles.empty()) break;
         const ServiceRole& best = roles.front();
         std::string runs_as = best.role.arn;
         if (t.instance) runs_as += " (instance profile " + best.role.role->instance_profiles.front() + ")";
@@ -1031,7 +1158,15 @@ class Analyzer {
   Context base_context_;
   std::vector<std::string> regions_;
   std::unordered_map<std::string, bool> admin_cache_;
-  std::unordered_map<std::string, std::optional<EscalationGain>> gain_cache_;  // per starting principal
+  // Independent of the starting principal (subjects as they are in the snapshot).
+  std::unordered_map<std::string, bool> decision_memo_;                 // "arn\naction\nresource"
+  std::unordered_map<const policy::Policy*, std::vector<Pair>> pairs_memo_;  // by document
+  std::unordered_map<std::string, std::vector<Edge>> edges_memo_;       // by subject ARN
+  std::unordered_map<std::string, std::vector<Subject>> trusting_memo_;  // "service\naccount"
+  // Per starting principal.
+  std::unordered_map<std::string, std::optional<EscalationGain>> gain_cache_;
+  std::unordered_map<std::string, bool> start_actions_;  // start_may_allow
+  std::shared_ptr<eval::PolicySet> start_identity_;
   std::unordered_map<std::string, std::vector<ServiceRole>> service_roles_cache_;
 
   // Per starting principal.
@@ -1043,6 +1178,9 @@ class Analyzer {
   void reset_for_next_principal() {
     gain_cache_.clear();
     service_roles_cache_.clear();
+    start_actions_.clear();
+    start_identity_.reset();
+    if (decision_memo_.size() > kMaxMemo) decision_memo_.clear();  // bound the memory on big organizations
   }
 };
 

@@ -1958,6 +1958,7 @@ void Loader::load_lambda(org::Account& a, const std::string& region, Folder& f) 
     r.region = region;
     r.arn = str(fn, at, "FunctionArn");
     if (r.arn.empty()) r.arn = "arn:" + org_.partition + ":lambda:" + region + ":" + a.id + ":function:" + name;
+    r.execution_role = str(fn, at, "Role");
     Doc d;
     const Status s = load(polf, name, Need::kOptional, {"ResourceNotFoundException"}, "the policy of function " + name, d);
     if (s.known == Known::kYes) {

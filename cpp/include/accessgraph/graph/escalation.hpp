@@ -13,16 +13,22 @@
 // aws:TokenIssueTime are the snapshot's collection time.
 //
 // Definitions (what counts as a gain):
-//  * A principal P (as it is, or as a technique would change it) is an ADMINISTRATOR when the
-//    authorizer allows it every one of these IAM write actions on a fresh resource of its own
-//    account: iam:AttachUserPolicy, iam:PutUserPolicy, iam:CreateAccessKey, iam:CreateUser,
-//    iam:AttachRolePolicy, iam:PutRolePolicy, iam:UpdateAssumeRolePolicy, iam:CreateRole,
-//    iam:PassRole, iam:CreatePolicyVersion, iam:AttachGroupPolicy, iam:AddUserToGroup. `*` on `*`
-//    and `iam:*` on `*` qualify; an SCP or boundary that withholds any of them does not.
-//  * P has STRICTLY MORE than the starting principal S when the authorizer allows P some action on
-//    some resource that it does not allow S. The candidates are the (action, resource) pairs of
-//    P's Allow statements (its permissions boundary's when it has one), actions expanded with the
-//    action catalogue, resources as written ("*" for NotResource).
+//  * A principal P (as it is, or as a technique would change it) is an ADMINISTRATOR when its own
+//    policies (identity policies and permissions boundary) withhold none of these IAM write actions
+//    on a fresh resource of its own account that its organization (SCPs) would let it perform, and
+//    it is allowed at least one of them: iam:AttachUserPolicy, iam:PutUserPolicy,
+//    iam:CreateAccessKey, iam:CreateUser, iam:AttachRolePolicy, iam:PutRolePolicy,
+//    iam:UpdateAssumeRolePolicy, iam:CreateRole, iam:PassRole, iam:CreatePolicyVersion,
+//    iam:AttachGroupPolicy, iam:AddUserToGroup. That is: `*` on `*` or `iam:*` on `*`, as far as
+//    the SCPs of its account allow anybody there (an SCP denying iam:CreateUser to every principal
+//    does not stop an AdministratorAccess role from being an administrator; a boundary or a Deny in
+//    its own policies does).
+//  * Becoming P gives STRICTLY MORE than the starting principal S has when the authorizer allows P
+//    some action on some resource that it does not allow S. The attacker keeps S's own credentials,
+//    so what it then holds is S's permissions together with P's: strictly more than S's exactly when
+//    P has one S lacks. The candidates are the (action, resource) pairs of P's Allow statements (its
+//    permissions boundary's when it has one), actions expanded with the action catalogue, resources
+//    as written ("*" for NotResource); resource-policy grants are not compared.
 //  A path is reported only when what the technique yields is an administrator or has strictly more
 //  than S. Starting principals that already are administrators, account roots and service-linked
 //  roles are not analysed.
@@ -50,7 +56,10 @@ const EscalationTechnique* find_escalation_technique(const std::string& id);
 struct EscalationStep {
   std::string action;
   std::string resource;
-  std::vector<std::string> allowed_by;  // `identity policy "name" statement #0 (Sid "x")`, ...
+  // The granting statements (identity, resource or session policy), e.g.
+  // `identity policy "name" statement #0 (Sid "x")`; SCPs, RCPs and boundaries that let it through
+  // are not listed.
+  std::vector<std::string> allowed_by;
   std::vector<std::string> conditions;  // conditions of the allowing statements assumed to hold
   std::vector<std::string> unless;      // conditions under which a Deny would still apply
 };

@@ -60,6 +60,8 @@ struct Resource {
   Known grants_known = Known::kAbsent;
   std::string key_manager;  // AWS | CUSTOMER
   std::vector<std::string> aliases;
+  // Lambda
+  std::string execution_role;  // the function's execution role ARN (list-functions Role)
 };
 
 }  // namespace accessgraph::resource
