@@ -353,7 +353,8 @@ def summarize(size: int, synth: dict[str, Any], read: dict[str, Any], runs: list
         "resource_policies": counts.get("resource_policies"), "policies": counts.get("policies"),
         "problems": loads[0]["problems"], "synth": synth, "baseline_read": read,
         "load_build": {
-            "samples": len(loads),
+            "samples": len(loads), "wall_samples_s": lb_wall, "cpu_samples_s": lb_cpu,
+            "sample_processes": [r["kind"] for r in loads],
             "wall_s": _med(lb_wall), "cpu_s": _med(lb_cpu), "best_wall_s": min(lb_wall), "best_cpu_s": min(lb_cpu),
             "load_wall_s": _med([r["load"]["wall_s"] for r in loads]),
             "load_cpu_s": _med([r["load"]["cpu_s"] for r in loads]),
@@ -453,10 +454,12 @@ def report(sizes: dict[int, dict[str, Any]], previous: dict[str, Any]) -> dict[s
             fmt(s["baseline_read"]["bytes"] / 1e6)] for n, s in sizes.items()])
 
     print("\n== load + build (load_snapshot, then org.graph); median of the processes that loaded it")
-    table(["accounts", "samples", "wall s", "CPU s", "load CPU (user/sys) s", "build CPU s", "catalogue s",
+    table(["accounts", "samples", "wall s (min-max)", "CPU s", "load CPU (user/sys) s", "build CPU s", "catalogue s",
            "peak RSS MB", "held MB", "read files s (CPU)", "json.loads all s (CPU)", "load CPU / json CPU",
            "loadavg before"],
-          [[f"{n:,}", str(s["load_build"]["samples"]), fmt(s["load_build"]["wall_s"]), fmt(s["load_build"]["cpu_s"]),
+          [[f"{n:,}", str(s["load_build"]["samples"]),
+            f"{fmt(s['load_build']['wall_s'])} ({fmt(min(s['load_build']['wall_samples_s']))}-"
+            f"{fmt(max(s['load_build']['wall_samples_s']))})", fmt(s["load_build"]["cpu_s"]),
             f"{fmt(s['load_build']['load_cpu_s'])} ({fmt(s['load_build']['load_user_s'])}/"
             f"{fmt(s['load_build']['load_sys_s'])})", fmt(s["load_build"]["build_cpu_s"]),
             fmt(s["load_build"]["catalogue_wall_s"]), fmt(s["load_build"]["peak_rss_mb"]),
@@ -511,6 +514,8 @@ def report(sizes: dict[int, dict[str, Any]], previous: dict[str, Any]) -> dict[s
           "(this invocation) and against the next smaller size; 1.00x is linear")
     rows = []
     for label, get, unit, scale, u in curves:
+        if all(get(sizes[n]) != get(sizes[n]) for n in ns):
+            continue  # not measured (--no-who-can, --no-findings)
         g: dict[str, Any] = {}
         for i, n in enumerate(ns):
             v = per(sizes[n], get(sizes[n]), unit) * scale
@@ -519,7 +524,7 @@ def report(sizes: dict[int, dict[str, Any]], previous: dict[str, Any]) -> dict[s
             rp = ratio(v, per(sizes[prev_n], get(sizes[prev_n]), unit) * scale)
             g[str(n)] = {"per_" + unit: v, "unit": u, "vs_smallest": r0, "vs_previous_size": rp}
             rows.append([label if i == 0 else "", f"{n:,}", f"{fmt(v, 3)} {u}/{unit}",
-                         "-" if i == 0 else f"{fmt(r0)}x", "-" if i == 0 else f"{fmt(rp)}x"])
+                         "-" if i == 0 or r0 != r0 else f"{r0:.2f}x", "-" if i == 0 or rp != rp else f"{rp:.2f}x"])
         growth[label] = g
     table(["figure", "accounts", "per account", f"vs {ns[0]:,}", "vs previous size"], rows, left=1)
 
@@ -533,18 +538,17 @@ def report(sizes: dict[int, dict[str, Any]], previous: dict[str, Any]) -> dict[s
         big = sizes[ns[-1]]
         f = TARGET_ACCOUNTS / big["accounts"]
         src = f"NOT measured: extrapolated linearly from {ns[-1]:,} accounts (x{f:.2f})"
-        at = {
-            "load_build": {k: big["load_build"][k] * f for k in ("wall_s", "cpu_s")} |
-                          {"peak_rss_mb": big["load_build"]["rss_baseline_mb"] +
-                           (big["load_build"]["peak_rss_mb"] - big["load_build"]["rss_baseline_mb"]) * f},
-        }
+        # Memory: the fixed cost (interpreter + catalogue, its peak) plus what the organization holds, scaled.
+        lb_peak = big["load_build"]["rss_baseline_mb"] + big["load_build"]["held_mb"] * f
+        at = {"load_build": {"wall_s": big["load_build"]["wall_s"] * f, "cpu_s": big["load_build"]["cpu_s"] * f,
+                             "peak_rss_mb": lb_peak}}
         if "who_can" in big:
             at["who_can"] = {"median_ms": big["who_can"]["median_ms"] * f,
                              "cpu_median_ms": big["who_can"]["cpu_median_ms"] * f}
         if "findings" in big:
             at["findings"] = {"wall_s": big["findings"]["wall_s"] * f, "cpu_s": big["findings"]["cpu_s"] * f,
-                              "peak_rss_mb": big["load_build"]["rss_baseline_mb"] +
-                              (big["findings"]["peak_rss_mb"] - big["load_build"]["rss_baseline_mb"]) * f}
+                              "peak_rss_mb": lb_peak + max(0.0, big["findings"]["peak_rss_mb"] -
+                                                           big["findings"]["rss_before_mb"]) * f}
     values["load_build_s"] = {"wall": at["load_build"]["wall_s"], "cpu": at["load_build"]["cpu_s"]}
     values["load_build_peak_rss_mb"] = {"wall": at["load_build"]["peak_rss_mb"], "cpu": None}
     if "who_can" in at:

@@ -4,7 +4,7 @@
 #   bash benchmarks/run.sh           # full run (about a minute, plus the build)
 #   bash benchmarks/run.sh --quick   # fewer, shorter runs (noisier)
 #   bash benchmarks/run.sh --org     # also bench_org.py: synthetic organizations of 100, 300 and
-#                                    # 1,000 accounts (generation + measurement: 20-40 minutes)
+#                                    # 1,000 accounts (generation + measurement: 15-30 minutes)
 #
 # Environment: BUILD_DIR (default build/bench, a Release build), JOBS (ninja -j, default 2),
 # PYTHON (default python3; must have accessgraph installed: `pip install --no-build-isolation .`),

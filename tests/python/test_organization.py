@@ -169,3 +169,27 @@ def test_principal_and_resource_views_render(org: ag.Organization) -> None:
     assert "Block Public Access" in rv._repr_html_() and rv.to_dict()["arn"] == bucket["arn"]
     with pytest.raises(KeyError):
         org.principal(f"arn:aws:iam::{SHARED}:user/nobody")
+
+
+@pytest.mark.parametrize("action", ["s3:GetObject", "kms:Decrypt", "sqs:SendMessage", "sts:AssumeRole",
+                                    "secretsmanager:GetSecretValue", "lambda:InvokeFunction"])
+def test_who_can_misses_no_principal_that_can_call(org: ag.Organization, action: str) -> None:
+    # Differential: who_can (pruned, open world) must list every principal of the organization for
+    # which a plain can() is Allowed (strict context, so can() allows a subset).
+    service = action.split(":")[0]
+    resources = [r["arn"] for aid in org.account_ids for r in org.account(aid)["resources"]
+                 if r["arn"].split(":")[2] == service]
+    if service == "sts":
+        resources = [r["arn"] for aid in org.account_ids for r in org.account(aid)["roles"]][:25]
+    if service == "s3":
+        resources = [r + "/data/x" for r in resources]
+    principals = [p["arn"] for p in org.graph.principals]
+    assert resources and principals
+    allowed = 0
+    for resource in resources[:12]:
+        listed = {a.principal for a in org.who_can(action, resource)}
+        for p in principals:
+            if org.can(p, action, resource).allowed:
+                allowed += 1
+                assert p in listed, (p, action, resource)
+    assert allowed > 0  # the comparison is not vacuous

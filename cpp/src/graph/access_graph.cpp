@@ -379,6 +379,28 @@ std::vector<Access> AccessGraph::who_can(std::string_view action, std::string_vi
     rp = res->policy;
   }
   const bool rp_allows_action = rp && any_allow_matches_action(*rp, action_lower);
+  // A principal of another account is allowed only if a resource policy Allow for the action
+  // names it, its account, or everyone (cross-account evaluation needs both sides; IAM UG,
+  // "Cross-account policy evaluation logic"). Work out once which ones can be named.
+  bool rp_names_anyone = false;
+  std::unordered_set<std::string> rp_accounts, rp_arns;
+  if (rp) {
+    for (const auto& st : rp->statements()) {
+      if (st.effect != policy::Effect::kAllow || !st.has_principal || !st.matches_action(action_lower)) continue;
+      if (st.not_principal || st.principal.wildcard) {
+        rp_names_anyone = true;
+        break;
+      }
+      for (const auto& v : st.principal.aws) {
+        const std::string acct = account_of_principal_value(v);
+        if (!acct.empty()) rp_accounts.insert(acct);
+        else rp_arns.insert(v);
+      }
+    }
+  }
+  auto may_cross_account = [&](const PrincipalRef& p) {
+    return rp_names_anyone || rp_accounts.count(p.account) > 0 || rp_arns.count(p.arn) > 0;
+  };
 
   // Principals of the organization: only those whose identity policies allow the action at all, or,
   // in the resource's own account, those a resource policy may grant directly.
@@ -392,6 +414,7 @@ std::vector<Access> AccessGraph::who_can(std::string_view action, std::string_vi
     return false;
   };
   for (const auto& p : principals_) {
+    if (p.account != resource_account && !may_cross_account(p)) continue;
     if (p.kind == PrincipalKind::kAccountRoot) {
       candidates.push_back(p);
       continue;
