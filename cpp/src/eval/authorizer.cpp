@@ -68,44 +68,57 @@ struct PolicyScan {
 bool rank_higher(PrincipalMatch a, PrincipalMatch b) { return static_cast<int>(a) > static_cast<int>(b); }
 
 // Does the statement's Principal / NotPrincipal apply to the caller? (resource-based policies)
-PrincipalMatch principal_applies(const Statement& st, const Request& req, bool has_boundary) noexcept {
-  if (!st.has_principal) return PrincipalMatch::kNone;  // a resource policy statement must name principals
-  if (st.not_principal) {
+PrincipalMatch principal_applies(const policy::Program& program, const policy::Program::Stmt& ps, const Statement& st,
+                                 const Request& req, bool has_boundary) noexcept {
+  if (!(ps.flags & policy::Program::kHasPrincipal)) return PrincipalMatch::kNone;  // a resource policy statement must name principals
+  if (ps.flags & policy::Program::kNotPrincipal) {
     // NotPrincipal with Deny always applies to a principal that has a permissions boundary
     // (IAM User Guide, NotPrincipal: "principals with permissions boundaries").
-    if (st.effect == Effect::kDeny && has_boundary) return PrincipalMatch::kNotPrincipal;
+    if ((ps.flags & policy::Program::kDeny) && has_boundary) return PrincipalMatch::kNotPrincipal;
     return st.principal.excludes(req.principal) ? PrincipalMatch::kNone : PrincipalMatch::kNotPrincipal;
   }
-  return st.principal.match(req.principal);
+  return program.match_principal(ps, req.principal, st);
 }
 
 PolicyScan scan(const Policy& p, PolicyKind kind, const Request& req, const match::SplitArn& resource,
                 bool resource_based, bool has_boundary, const std::string* level, Trace* trace) noexcept {
   PolicyScan out;
   const std::uint32_t service = Statement::service_hash(req.action_lower);
-  for (const Statement& st : p.statements()) {
-    if (!st.may_name_service(service) || !st.matches_action(req.action_lower)) continue;
+  const bool request_is_star = resource.full == "*";
+  // Action and resource are matched on the policy's compact program; principals, conditions and
+  // explanations read the full statement (policy/program.hpp).
+  const policy::Program& program = p.program();
+  const std::size_t n = program.size();
+  for (std::size_t i = 0; i < n; ++i) {
+    const policy::Program::Stmt& ps = program.statement(i);
+    const Statement& st = p.statements()[i];
+    if (!policy::Program::may_name_service(ps, service) || !program.matches_action(ps, req.action_lower, st)) continue;
     PrincipalMatch pm = PrincipalMatch::kNone;
     if (resource_based) {
-      pm = principal_applies(st, req, has_boundary);
+      pm = principal_applies(program, ps, st, req, has_boundary);
       if (pm == PrincipalMatch::kNone) continue;
     }
-    if (!st.matches_resource(resource, req.context)) continue;
-    if (trace) trace->assumed.clear();
-    if (!st.condition.evaluate(req.context, st.effect == Effect::kAllow, trace ? &trace->assumed : nullptr)) {
-      // Open world: a Deny whose unknown conditions could hold is reported as conditional.
-      if (trace && req.context.open_world() && st.effect == Effect::kDeny) {
-        trace->assumed.clear();
-        if (st.condition.evaluate(req.context, true, &trace->assumed)) {
-          try {
-            trace->record(kind, p, level, st, pm, true);
-          } catch (...) {
+    if (!program.matches_resource(ps, resource, request_is_star, req.context, st)) continue;
+    const bool deny = (ps.flags & policy::Program::kDeny) != 0;
+    if (ps.flags & policy::Program::kHasCondition) {
+      if (trace) trace->assumed.clear();
+      if (!st.condition.evaluate(req.context, !deny, trace ? &trace->assumed : nullptr)) {
+        // Open world: a Deny whose unknown conditions could hold is reported as conditional.
+        if (trace && req.context.open_world() && deny) {
+          trace->assumed.clear();
+          if (st.condition.evaluate(req.context, true, &trace->assumed)) {
+            try {
+              trace->record(kind, p, level, st, pm, true);
+            } catch (...) {
+            }
           }
         }
+        continue;
       }
-      continue;
+    } else if (trace) {
+      trace->assumed.clear();
     }
-    if (st.effect == Effect::kDeny) {
+    if (deny) {
       out.deny = true;
     } else {
       out.allow = true;

@@ -6,15 +6,17 @@ namespace accessgraph::match {
 
 int split_arn(std::string_view arn, std::array<std::string_view, 6>& parts) noexcept {
   int n = 0;
-  std::size_t start = 0;
-  const std::size_t size = arn.size();
-  for (std::size_t i = 0; i < size && n < 5; ++i) {
-    if (arn[i] == ':') {
-      parts[static_cast<std::size_t>(n++)] = arn.substr(start, i - start);
-      start = i + 1;
-    }
+  const char* const begin = arn.data();
+  const char* const end = begin + arn.size();
+  const char* start = begin;
+  while (n < 5 && start != end) {
+    const void* colon = std::memchr(start, ':', static_cast<std::size_t>(end - start));
+    if (colon == nullptr) break;
+    const char* c = static_cast<const char*>(colon);
+    parts[static_cast<std::size_t>(n++)] = std::string_view(start, static_cast<std::size_t>(c - start));
+    start = c + 1;
   }
-  parts[static_cast<std::size_t>(n++)] = arn.substr(start);
+  parts[static_cast<std::size_t>(n++)] = std::string_view(start, static_cast<std::size_t>(end - start));
   return n;
 }
 

@@ -63,54 +63,56 @@ CallerIdentity CallerIdentity::parse(std::string_view principal, std::string_vie
   return c;
 }
 
-namespace {
-
-bool names_account(std::string_view value, std::string_view account) noexcept {
-  if (account.empty()) return false;
-  if (value == account) return true;
-  // arn:<partition>:iam::<account>:root
+AwsPrincipalView AwsPrincipalView::of(std::string_view value) noexcept {
+  AwsPrincipalView v;
+  v.text = value;
+  if (value == "*") {
+    v.wildcard = true;
+    return v;
+  }
   std::array<std::string_view, 6> parts;
-  return split_arn(value, parts) == 6 && parts[0] == "arn" && parts[2] == "iam" && parts[3].empty() &&
-         parts[4] == account && parts[5] == "root";
+  if (split_arn(value, parts) != 6 || parts[0] != "arn" || parts[2] != "iam") return v;
+  if (parts[3].empty() && parts[5] == "root") {
+    v.is_root = true;
+    v.account = parts[4];
+  } else if (parts[5].substr(0, 5) == "role/") {
+    v.is_role = true;
+    v.account = parts[4];
+    const std::size_t slash = parts[5].rfind('/');
+    v.role_name = parts[5].substr(slash + 1);
+  }
+  return v;
 }
 
-// A role ARN names a session of that role: same account and role name (role names are unique in
-// an account; the session ARN carries no path).
-bool names_role_of(std::string_view value, const CallerIdentity& c) noexcept {
-  std::array<std::string_view, 6> parts;
-  if (split_arn(value, parts) != 6 || parts[0] != "arn" || parts[2] != "iam" || parts[4] != c.account) return false;
-  std::string_view res = parts[5];
-  if (res.substr(0, 5) != "role/") return false;
-  std::size_t slash = res.rfind('/');
-  return res.substr(slash + 1) == c.role_name;
-}
-
-PrincipalMatch match_aws_value(std::string_view value, const CallerIdentity& c) noexcept {
-  if (value == "*") return PrincipalMatch::kWildcard;
+PrincipalMatch match_aws_value(const AwsPrincipalView& v, const CallerIdentity& c) noexcept {
+  if (v.wildcard) return PrincipalMatch::kWildcard;
   if (c.is_anonymous()) return PrincipalMatch::kNone;
+  const bool same = v.text == c.arn;
   switch (c.kind) {
     case CallerKind::kUser:
-      if (value == c.arn) return PrincipalMatch::kUser;
+      if (same) return PrincipalMatch::kUser;
       break;
     case CallerKind::kRole:
-      if (value == c.arn) return PrincipalMatch::kRole;
+      if (same) return PrincipalMatch::kRole;
       break;
     case CallerKind::kAssumedRole:
-      if (value == c.arn) return PrincipalMatch::kSession;
-      if (names_role_of(value, c)) return PrincipalMatch::kRole;
+      if (same) return PrincipalMatch::kSession;
+      if (names_role_of(v, c)) return PrincipalMatch::kRole;
       break;
     case CallerKind::kAccountRoot:
-      if (value == c.arn) return PrincipalMatch::kAccount;
+      if (same) return PrincipalMatch::kAccount;
       break;
     case CallerKind::kFederated:
-      if (value == c.arn) return PrincipalMatch::kFederated;
+      if (same) return PrincipalMatch::kFederated;
       break;
     default:
       break;
   }
-  if (c.kind != CallerKind::kService && names_account(value, c.account)) return PrincipalMatch::kAccount;
+  if (c.kind != CallerKind::kService && names_account(v, c.account)) return PrincipalMatch::kAccount;
   return PrincipalMatch::kNone;
 }
+
+namespace {
 
 // Ranks how directly a match names the caller; the strongest wins.
 int strength(PrincipalMatch m) noexcept { return static_cast<int>(m); }
@@ -120,7 +122,7 @@ int strength(PrincipalMatch m) noexcept { return static_cast<int>(m); }
 PrincipalMatch PrincipalSpec::match(const CallerIdentity& c) const noexcept {
   PrincipalMatch best = wildcard ? PrincipalMatch::kWildcard : PrincipalMatch::kNone;
   for (const auto& v : aws) {
-    PrincipalMatch m = match_aws_value(v, c);
+    PrincipalMatch m = match_aws_value(AwsPrincipalView::of(v), c);
     if (strength(m) > strength(best)) best = m;
   }
   if (c.kind == CallerKind::kService) {
@@ -166,7 +168,7 @@ bool PrincipalSpec::excludes(const CallerIdentity& c) const noexcept {
     default:
       break;
   }
-  const bool account = listed([&](const std::string& v) { return names_account(v, c.account); });
+  const bool account = listed([&](const std::string& v) { return names_account(AwsPrincipalView::of(v), c.account); });
   if (!account) return false;
   switch (c.kind) {
     case CallerKind::kUser:
@@ -174,7 +176,7 @@ bool PrincipalSpec::excludes(const CallerIdentity& c) const noexcept {
       return listed([&](const std::string& v) { return v == c.arn; });
     case CallerKind::kAssumedRole:
       return listed([&](const std::string& v) { return v == c.arn; }) &&
-             listed([&](const std::string& v) { return names_role_of(v, c); });
+             listed([&](const std::string& v) { return names_role_of(AwsPrincipalView::of(v), c); });
     default:
       return true;  // the account root: the account is its whole chain
   }

@@ -35,6 +35,14 @@ class Pattern {
   bool has_variables() const noexcept { return !variables_.empty(); }
   bool has_wildcards() const noexcept { return has_wildcards_; }
 
+  // Most patterns are a lone `*`, plain text, or text then one trailing `*`: matched without the
+  // general glob loop.
+  enum class Shape : std::uint8_t { kGeneral, kMatchAll, kExact, kPrefix, kSuffix, kContains };
+  Shape shape() const noexcept { return shape_; }
+  // The literal text of a kExact / kPrefix / kSuffix / kContains pattern (lower-cased when the
+  // pattern was compiled with `lowercase`); for other shapes, the concatenated literal pieces.
+  std::string_view literal() const noexcept { return literals_; }
+
  private:
   enum class Kind : std::uint8_t { kLiteral, kStar, kQuestion, kVariable };
   struct Token {
@@ -50,10 +58,6 @@ class Pattern {
   bool resolve(const Token& token, const condition::RequestContext* context,
                std::string_view* out) const noexcept;
   bool matches_general(std::string_view value, const condition::RequestContext* context, bool ci) const noexcept;
-
-  // Most patterns are a lone `*`, plain text, or text then one trailing `*`: matched without the
-  // general glob loop.
-  enum class Shape : std::uint8_t { kGeneral, kMatchAll, kExact, kPrefix, kSuffix, kContains };
 
   // Hot fields first: a mismatch is usually decided from the first cache line of the object.
   Shape shape_ = Shape::kExact;

@@ -46,6 +46,30 @@ enum class PrincipalMatch : std::uint8_t {
 
 const char* to_string(PrincipalMatch m) noexcept;
 
+// One value of a Principal element's "AWS" list, read once: what it names. Matching works on this
+// view, so a compiled policy can keep it precomputed (policy/program.hpp).
+struct AwsPrincipalView {
+  std::string_view text;
+  bool wildcard = false;      // "*"
+  bool is_root = false;       // an account root ARN arn:<partition>:iam::<account>:root
+  bool is_role = false;       // a role ARN arn:<partition>:iam::<account>:role/<path/>name
+  std::string_view account;   // is_root or is_role: the account
+  std::string_view role_name; // is_role: the last path component
+  static AwsPrincipalView of(std::string_view value) noexcept;
+};
+
+// How the AWS principal value `v` names the caller (kNone when it does not).
+PrincipalMatch match_aws_value(const AwsPrincipalView& v, const CallerIdentity& caller) noexcept;
+// The value names the caller's account (the account ID itself or its root ARN).
+inline bool names_account(const AwsPrincipalView& v, std::string_view account) noexcept {
+  return !account.empty() && (v.text == account || (v.is_root && v.account == account));
+}
+// A role ARN names a session of that role: same account and role name (role names are unique in
+// an account; the session ARN carries no path).
+inline bool names_role_of(const AwsPrincipalView& v, const CallerIdentity& c) noexcept {
+  return v.is_role && v.account == c.account && v.role_name == c.role_name;
+}
+
 struct PrincipalSpec {
   bool wildcard = false;  // "*" or {"AWS": "*"} (or any principal type with "*")
   std::vector<std::string> aws;

@@ -14,6 +14,7 @@
 #include "accessgraph/match/arn.hpp"
 #include "accessgraph/match/pattern.hpp"
 #include "accessgraph/match/principal.hpp"
+#include "accessgraph/policy/program.hpp"
 
 namespace accessgraph::policy {
 
@@ -76,16 +77,21 @@ class Policy {
   const std::string& id() const noexcept { return id_; }
   Version version() const noexcept { return version_; }
   const std::vector<Statement>& statements() const noexcept { return statements_; }
+  // The compact evaluation form of statements() (same order).
+  const Program& program() const noexcept { return program_; }
 
   // Used by the parser only.
   Policy(std::string name, std::string id, Version version, std::vector<Statement> statements)
-      : name_(std::move(name)), id_(std::move(id)), version_(version), statements_(std::move(statements)) {}
+      : statements_(std::move(statements)), name_(std::move(name)), id_(std::move(id)), version_(version) {
+    program_ = Program(statements_);
+  }
 
  private:
+  Program program_;  // first: read by every evaluation
+  std::vector<Statement> statements_;
   std::string name_;
   std::string id_;
   Version version_;
-  std::vector<Statement> statements_;
 };
 
 // Policies are immutable after parsing (no mutating member); the pointer is non-const only so

@@ -1,0 +1,150 @@
+#pragma once
+// The evaluation form of a policy: the hot data of its statements (effect and element flags, the
+// services the Action element can name, action and resource patterns and their literal text) in
+// one contiguous buffer. Deciding a request then reads a few adjacent cache lines per policy
+// instead of following the pointers of the full model (Statement -> Pattern -> std::string ...),
+// which is what bounds throughput when many different policies are evaluated.
+//
+// The full model (policy::Statement) stays the reference: the program is derived from it once, and
+// every pattern that does not fit a compact shape (policy variables, general globs, very long
+// text) is matched by the full model's own pattern, found by index. Principals and conditions are
+// read from the full model; they are consulted only after action and resource matched.
+// tests/cpp/test_program.cpp checks program matching against the full model on random patterns.
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string_view>
+#include <vector>
+
+#include "accessgraph/condition/context.hpp"
+#include "accessgraph/match/arn.hpp"
+#include "accessgraph/match/principal.hpp"
+
+namespace accessgraph::policy {
+
+struct Statement;
+
+class Program {
+ public:
+  // Statement flags.
+  static constexpr std::uint16_t kDeny = 1;
+  static constexpr std::uint16_t kNotAction = 2;
+  static constexpr std::uint16_t kHasResource = 4;
+  static constexpr std::uint16_t kNotResource = 8;
+  static constexpr std::uint16_t kHasPrincipal = 16;
+  static constexpr std::uint16_t kNotPrincipal = 32;
+  static constexpr std::uint16_t kHasCondition = 64;
+  static constexpr std::uint16_t kPrincipalWildcard = 128;  // "*" or {"<type>": "*"}
+  // Elements matched by the full model: more patterns than the compact form counts, NotResource
+  // with policy variables, NotPrincipal.
+  static constexpr std::uint16_t kFullAction = 256;
+  static constexpr std::uint16_t kFullResource = 512;
+  static constexpr std::uint16_t kFullPrincipal = 1024;
+
+  // One statement: 40 bytes.
+  struct Stmt {
+    std::uint16_t flags;
+    std::uint8_t service_count;  // 0: any service (see Statement::service_hashes)
+    std::uint8_t reserved;
+    std::uint16_t action_count;
+    std::uint16_t resource_count;
+    std::uint16_t principal_count;
+    std::uint16_t reserved2;
+    std::uint32_t service_hashes[4];
+    std::uint32_t action_begin;     // index of the first action pattern
+    std::uint32_t resource_begin;   // index of the first resource pattern
+    std::uint32_t principal_begin;  // index of the first principal value
+  };
+
+  // kGlob: the pattern text with `*` and `?` wildcards (and no policy variable).
+  enum class Shape : std::uint8_t { kMatchAll, kExact, kPrefix, kSuffix, kContains, kGlob, kFull };
+  // A string pattern: 16 bytes. kFull: `offset` is the pattern's index in its statement's list.
+  struct Pat {
+    Shape shape;
+    std::uint8_t head_length;  // min(length, 8)
+    std::uint16_t length;      // of the literal, in `chars`
+    std::uint16_t offset;
+    std::uint16_t reserved;
+    std::uint64_t head;        // the literal's first (up to) 8 bytes, zero-padded
+  };
+
+  // A resource pattern: 40 bytes. ARN-shaped patterns without variables compare the first five
+  // segments (`*` or exact text) and match the rest with `last`.
+  struct Arn {
+    enum class Kind : std::uint8_t { kMatchAll, kSegments, kFull } kind;
+    std::uint8_t part_count;
+    std::uint8_t exact_mask;        // bit i: segment i is exact text (else `*`)
+    std::uint8_t seg_length[5];
+    std::uint16_t seg_offset[5];
+    std::uint16_t full_index;       // kFull: the pattern's index in its statement's list
+    Pat last;
+  };
+
+  // One value of a Principal element: 16 bytes. AWS values keep what they name
+  // (match::AwsPrincipalView) so that matching never re-parses an ARN.
+  struct Who {
+    enum class Type : std::uint8_t { kAws, kService, kFederated } type;  // kFederated: also CanonicalUser
+    std::uint8_t view;  // 1: "*", 2: account root ARN, 4: role ARN
+    std::uint16_t text_offset, text_length;
+    std::uint16_t account_offset;
+    std::uint8_t account_length;
+    std::uint8_t reserved;
+    std::uint16_t role_offset, role_length;
+    std::uint16_t reserved2;
+  };
+
+  Program() = default;
+  explicit Program(const std::vector<Statement>& statements);
+  Program(const Program& other) { *this = other; }
+  Program& operator=(const Program& other);
+  Program(Program&& other) noexcept { swap(other); }
+  Program& operator=(Program&& other) noexcept {
+    Program tmp(std::move(other));
+    swap(tmp);
+    return *this;
+  }
+  ~Program();
+  void swap(Program& other) noexcept;
+
+  std::size_t size() const noexcept { return count_; }
+  const Stmt& statement(std::size_t i) const noexcept { return stmts()[i]; }
+  std::size_t bytes() const noexcept { return bytes_; }
+
+  static bool may_name_service(const Stmt& s, std::uint32_t service_hash) noexcept {
+    if (s.service_count == 0) return true;
+    for (std::uint8_t i = 0; i < s.service_count; ++i) {
+      if (s.service_hashes[i] == service_hash) return true;
+    }
+    return false;
+  }
+  // `full` is the statement the program entry was built from (read only for kFull patterns).
+  bool matches_action(const Stmt& s, std::string_view action_lower, const Statement& full) const noexcept;
+  // `request_is_star`: the request's resource is "*" (matched only by a literal "*").
+  bool matches_resource(const Stmt& s, const match::SplitArn& resource, bool request_is_star,
+                        const condition::RequestContext& context, const Statement& full) const noexcept;
+  // The statement's Principal element (not NotPrincipal) applied to the caller, as
+  // match::PrincipalSpec::match.
+  match::PrincipalMatch match_principal(const Stmt& s, const match::CallerIdentity& caller,
+                                        const Statement& full) const noexcept;
+
+ private:
+  const Stmt* stmts() const noexcept { return reinterpret_cast<const Stmt*>(buffer_); }
+  const Pat* pats() const noexcept { return reinterpret_cast<const Pat*>(buffer_ + pats_at_); }
+  const Arn* arns() const noexcept { return reinterpret_cast<const Arn*>(buffer_ + arns_at_); }
+  const Who* whos() const noexcept { return reinterpret_cast<const Who*>(buffer_ + whos_at_); }
+  const char* chars() const noexcept { return reinterpret_cast<const char*>(buffer_ + chars_at_); }
+  void allocate(std::size_t bytes);
+  bool match_pat(const Pat& p, std::string_view s) const noexcept;
+
+  // One block: [Stmt x count_][Pat ...][Arn ...][Who ...][chars ...]; sections start 8-aligned.
+  // Blocks are carved from shared, reference-counted chunks (one per thread at a time), so that
+  // the programs of policies parsed one after another lie next to each other in memory: the
+  // policies of one request are then read as one stream (program.cpp, ProgramChunk).
+  unsigned char* buffer_ = nullptr;
+  void* chunk_ = nullptr;
+  std::size_t bytes_ = 0;
+  std::size_t count_ = 0;
+  std::uint32_t pats_at_ = 0, arns_at_ = 0, whos_at_ = 0, chars_at_ = 0;
+};
+
+}  // namespace accessgraph::policy

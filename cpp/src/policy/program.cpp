@@ -1,0 +1,439 @@
+#include "accessgraph/policy/program.hpp"
+
+#include <atomic>
+#include <cstdlib>
+#include <cstring>
+#include <new>
+#include <string>
+
+#include "accessgraph/policy/policy.hpp"
+
+namespace accessgraph::policy {
+
+namespace {
+
+constexpr std::size_t kMaxOffset = 0xFFFF;  // Pat / Arn offsets and lengths are 16-bit
+
+std::uint64_t load_head(const char* data, std::size_t n) noexcept {
+  std::uint64_t v = 0;
+  if (n > 0) std::memcpy(&v, data, n < 8 ? n : 8);
+  return v;
+}
+
+std::size_t align8(std::size_t n) { return (n + 7) & ~std::size_t{7}; }
+
+// A block of memory shared by the programs carved from it; freed with the last of them.
+struct ProgramChunk {
+  std::atomic<long> refs{1};  // one per program, plus one while it is a thread's current chunk
+  std::size_t used = 0;
+  std::size_t capacity = 0;
+  unsigned char* data() noexcept { return reinterpret_cast<unsigned char*>(this + 1); }
+
+  static ProgramChunk* create(std::size_t capacity) {
+    void* raw = std::malloc(sizeof(ProgramChunk) + capacity);
+    if (raw == nullptr) throw std::bad_alloc();
+    auto* c = new (raw) ProgramChunk();
+    c->capacity = capacity;
+    return c;
+  }
+  void release() noexcept {
+    if (refs.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+      this->~ProgramChunk();
+      std::free(this);
+    }
+  }
+};
+static_assert(sizeof(ProgramChunk) % 8 == 0, "chunk data must stay 8-aligned");
+
+// 64 KiB chunks: a few hundred typical programs each. A program bigger than a quarter chunk gets
+// a chunk of its own. A chunk lives as long as any program in it (at most 64 KiB kept alive by one
+// long-lived program).
+constexpr std::size_t kChunkBytes = 64 * 1024;
+
+struct ThreadChunk {
+  ProgramChunk* chunk = nullptr;
+  ~ThreadChunk() {
+    if (chunk) chunk->release();
+  }
+};
+thread_local ThreadChunk t_chunk;
+
+// Carves `bytes` (a multiple of 8) from the calling thread's chunk; returns the chunk holding it,
+// with one reference taken for the caller.
+ProgramChunk* carve(std::size_t bytes, unsigned char** out) {
+  if (bytes > kChunkBytes / 4) {
+    ProgramChunk* own = ProgramChunk::create(bytes);
+    own->used = bytes;
+    *out = own->data();
+    return own;
+  }
+  ProgramChunk*& current = t_chunk.chunk;
+  if (current == nullptr || current->capacity - current->used < bytes) {
+    if (current) current->release();
+    current = ProgramChunk::create(kChunkBytes);
+  }
+  *out = current->data() + current->used;
+  current->used += bytes;
+  current->refs.fetch_add(1, std::memory_order_relaxed);
+  return current;
+}
+
+struct Builder {
+  std::vector<Program::Stmt> stmts;
+  std::vector<Program::Pat> pats;
+  std::vector<Program::Arn> arns;
+  std::vector<Program::Who> whos;
+  std::string chars;
+
+  // Appends `text` to the character pool; false when the pool would outgrow 16-bit offsets.
+  // `reuse`: look for an earlier copy first (ARN segments -- services, regions, accounts -- repeat
+  // within a policy; the search is bounded so that building stays linear).
+  bool intern(std::string_view text, std::uint16_t* offset, bool reuse = false) {
+    if (chars.size() + text.size() > kMaxOffset) return false;
+    const std::size_t found = text.empty() ? 0 : reuse && chars.size() <= 4096 ? chars.find(text) : std::string::npos;
+    if (found != std::string::npos) {
+      *offset = static_cast<std::uint16_t>(found);
+      return true;
+    }
+    *offset = static_cast<std::uint16_t>(chars.size());
+    chars.append(text.data(), text.size());
+    return true;
+  }
+
+  Program::Pat full_pat(std::size_t index) {
+    Program::Pat p{};
+    p.shape = Program::Shape::kFull;
+    p.offset = static_cast<std::uint16_t>(index);
+    return p;
+  }
+
+  // The compact form of a compiled pattern; kFull when it does not fit. `lowercase`: the pattern
+  // was compiled lower-cased (actions).
+  Program::Pat pat(const match::Pattern& pattern, std::size_t index, bool lowercase) {
+    using S = match::Pattern::Shape;
+    Program::Pat p{};
+    const std::string_view lit = pattern.literal();
+    if (index > kMaxOffset || pattern.text().size() > kMaxOffset) return full_pat(index > kMaxOffset ? 0 : index);
+    if (pattern.has_variables()) return full_pat(index);
+    switch (pattern.shape()) {
+      case S::kMatchAll: p.shape = Program::Shape::kMatchAll; return p;
+      case S::kExact: p.shape = Program::Shape::kExact; break;
+      case S::kPrefix: p.shape = Program::Shape::kPrefix; break;
+      case S::kSuffix: p.shape = Program::Shape::kSuffix; break;
+      case S::kContains: p.shape = Program::Shape::kContains; break;
+      case S::kGeneral: {
+        // `*` and `?` with literal text between them (a pattern without variables): the text itself.
+        std::string text = pattern.text();
+        if (lowercase) text = condition::to_lower_ascii(text);
+        if (!intern(text, &p.offset)) return full_pat(index);
+        p.shape = Program::Shape::kGlob;
+        p.length = static_cast<std::uint16_t>(text.size());
+        return p;
+      }
+    }
+    if (!intern(lit, &p.offset)) return full_pat(index);
+    p.length = static_cast<std::uint16_t>(lit.size());
+    p.head_length = static_cast<std::uint8_t>(lit.size() < 8 ? lit.size() : 8);
+    p.head = load_head(lit.data(), p.head_length);
+    return p;
+  }
+
+  // The compact form of a Resource pattern, derived from its text the way ArnPattern::compile
+  // reads it (match/arn.cpp): "*" matches everything; an ARN-shaped pattern is split at its first
+  // five colons, each of the first parts being `*` or exact text (anything else, and every pattern
+  // with a policy variable, is matched by the full model).
+  Program::Arn arn(const match::ResourcePattern& r, std::size_t index) {
+    Program::Arn a{};
+    a.kind = Program::Arn::Kind::kFull;
+    a.full_index = static_cast<std::uint16_t>(index);
+    if (index > kMaxOffset) {
+      a.full_index = 0;
+      return a;
+    }
+    const std::string_view text = r.text();
+    if (text == "*") {
+      a.kind = Program::Arn::Kind::kMatchAll;
+      return a;
+    }
+    if (r.has_variables() || text.substr(0, 4) != "arn:") return a;
+    std::array<std::string_view, 6> parts;
+    const int n = match::split_arn(text, parts);
+    for (int i = 0; i + 1 < n; ++i) {
+      const std::string_view part = parts[static_cast<std::size_t>(i)];
+      if (part == "*") continue;
+      if (part.find_first_of("*?") != std::string_view::npos || part.size() > 255) return a;
+      std::uint16_t off = 0;
+      if (!intern(part, &off, true)) return a;
+      a.exact_mask = static_cast<std::uint8_t>(a.exact_mask | (1u << i));
+      a.seg_length[i] = static_cast<std::uint8_t>(part.size());
+      a.seg_offset[i] = off;
+    }
+    const match::Pattern last = match::Pattern::compile(parts[static_cast<std::size_t>(n - 1)], {true, false, false});
+    a.last = pat(last, 0, false);
+    if (a.last.shape == Program::Shape::kFull) return a;
+    a.part_count = static_cast<std::uint8_t>(n);
+    a.kind = Program::Arn::Kind::kSegments;
+    return a;
+  }
+
+  bool who(Program::Who::Type type, std::string_view text) {
+    Program::Who w{};
+    w.type = type;
+    if (text.size() > kMaxOffset || !intern(text, &w.text_offset, true)) return false;
+    w.text_length = static_cast<std::uint16_t>(text.size());
+    if (type == Program::Who::Type::kAws) {
+      const match::AwsPrincipalView v = match::AwsPrincipalView::of(text);
+      w.view = static_cast<std::uint8_t>((v.wildcard ? 1 : 0) | (v.is_root ? 2 : 0) | (v.is_role ? 4 : 0));
+      if (v.is_root || v.is_role) {
+        if (v.account.size() > 255) return false;
+        w.account_offset = static_cast<std::uint16_t>(w.text_offset + (v.account.data() - text.data()));
+        w.account_length = static_cast<std::uint8_t>(v.account.size());
+        w.role_offset = static_cast<std::uint16_t>(w.text_offset + (v.role_name.data() - text.data()));
+        w.role_length = static_cast<std::uint16_t>(v.role_name.size());
+      }
+    }
+    whos.push_back(w);
+    return true;
+  }
+
+  // False when the principal list does not fit the compact form.
+  bool principal(const match::PrincipalSpec& spec) {
+    using T = Program::Who::Type;
+    for (const auto& v : spec.aws) if (!who(T::kAws, v)) return false;
+    for (const auto& v : spec.service) if (!who(T::kService, v)) return false;
+    for (const auto& v : spec.federated) if (!who(T::kFederated, v)) return false;
+    for (const auto& v : spec.canonical_user) if (!who(T::kFederated, v)) return false;
+    return true;
+  }
+};
+
+}  // namespace
+
+Program::Program(const std::vector<Statement>& statements) {
+  Builder b;
+  b.stmts.reserve(statements.size());
+  for (const Statement& st : statements) {
+    Stmt s{};
+    s.flags = static_cast<std::uint16_t>((st.effect == Effect::kDeny ? kDeny : 0) | (st.not_action ? kNotAction : 0) |
+                                         (st.has_resource ? kHasResource : 0) | (st.not_resource ? kNotResource : 0) |
+                                         (st.has_principal ? kHasPrincipal : 0) | (st.not_principal ? kNotPrincipal : 0) |
+                                         (st.principal.wildcard ? kPrincipalWildcard : 0) |
+                                         (st.condition.empty() ? 0 : kHasCondition));
+    s.service_count = st.service_count;
+    for (std::size_t i = 0; i < 4; ++i) s.service_hashes[i] = st.service_hashes[i];
+    s.action_begin = static_cast<std::uint32_t>(b.pats.size());
+    s.resource_begin = static_cast<std::uint32_t>(b.arns.size());
+    if (st.actions.size() > kMaxOffset) {
+      s.flags |= kFullAction;
+    } else {
+      s.action_count = static_cast<std::uint16_t>(st.actions.size());
+      for (std::size_t i = 0; i < st.actions.size(); ++i) b.pats.push_back(b.pat(st.actions[i], i, true));
+    }
+    bool resource_variables = false;
+    for (const auto& r : st.resources) resource_variables |= r.has_variables();
+    if (st.resources.size() > kMaxOffset || (st.not_resource && resource_variables)) {
+      s.flags |= kFullResource;
+    } else {
+      s.resource_count = static_cast<std::uint16_t>(st.resources.size());
+      for (std::size_t i = 0; i < st.resources.size(); ++i) b.arns.push_back(b.arn(st.resources[i], i));
+    }
+    s.principal_begin = static_cast<std::uint32_t>(b.whos.size());
+    const std::size_t listed = st.principal.aws.size() + st.principal.service.size() + st.principal.federated.size() +
+                               st.principal.canonical_user.size();
+    if (st.not_principal || listed > kMaxOffset || !b.principal(st.principal)) {
+      b.whos.resize(s.principal_begin);
+      s.flags |= kFullPrincipal;
+    } else {
+      s.principal_count = static_cast<std::uint16_t>(listed);
+    }
+    b.stmts.push_back(s);
+  }
+  count_ = b.stmts.size();
+  const std::size_t stmt_bytes = align8(b.stmts.size() * sizeof(Stmt));
+  const std::size_t pat_bytes = align8(b.pats.size() * sizeof(Pat));
+  const std::size_t arn_bytes = align8(b.arns.size() * sizeof(Arn));
+  const std::size_t who_bytes = align8(b.whos.size() * sizeof(Who));
+  pats_at_ = static_cast<std::uint32_t>(stmt_bytes);
+  arns_at_ = static_cast<std::uint32_t>(stmt_bytes + pat_bytes);
+  whos_at_ = static_cast<std::uint32_t>(stmt_bytes + pat_bytes + arn_bytes);
+  chars_at_ = static_cast<std::uint32_t>(stmt_bytes + pat_bytes + arn_bytes + who_bytes);
+  bytes_ = chars_at_ + b.chars.size();
+  allocate(bytes_);
+  if (!b.stmts.empty()) std::memcpy(buffer_, b.stmts.data(), b.stmts.size() * sizeof(Stmt));
+  if (!b.pats.empty()) std::memcpy(buffer_ + pats_at_, b.pats.data(), b.pats.size() * sizeof(Pat));
+  if (!b.arns.empty()) std::memcpy(buffer_ + arns_at_, b.arns.data(), b.arns.size() * sizeof(Arn));
+  if (!b.whos.empty()) std::memcpy(buffer_ + whos_at_, b.whos.data(), b.whos.size() * sizeof(Who));
+  if (!b.chars.empty()) std::memcpy(buffer_ + chars_at_, b.chars.data(), b.chars.size());
+}
+
+void Program::allocate(std::size_t bytes) {
+  unsigned char* out = nullptr;
+  ProgramChunk* chunk = carve(align8(bytes == 0 ? 8 : bytes), &out);
+  if (chunk_) static_cast<ProgramChunk*>(chunk_)->release();
+  chunk_ = chunk;
+  buffer_ = out;
+}
+
+Program::~Program() {
+  if (chunk_) static_cast<ProgramChunk*>(chunk_)->release();
+}
+
+void Program::swap(Program& other) noexcept {
+  std::swap(buffer_, other.buffer_);
+  std::swap(chunk_, other.chunk_);
+  std::swap(bytes_, other.bytes_);
+  std::swap(count_, other.count_);
+  std::swap(pats_at_, other.pats_at_);
+  std::swap(arns_at_, other.arns_at_);
+  std::swap(whos_at_, other.whos_at_);
+  std::swap(chars_at_, other.chars_at_);
+}
+
+Program& Program::operator=(const Program& other) {
+  if (this == &other) return *this;
+  bytes_ = other.bytes_;
+  count_ = other.count_;
+  pats_at_ = other.pats_at_;
+  arns_at_ = other.arns_at_;
+  whos_at_ = other.whos_at_;
+  chars_at_ = other.chars_at_;
+  if (other.buffer_) {
+    allocate(bytes_);
+    if (bytes_) std::memcpy(buffer_, other.buffer_, bytes_);
+  } else {
+    if (chunk_) static_cast<ProgramChunk*>(chunk_)->release();
+    chunk_ = nullptr;
+    buffer_ = nullptr;
+  }
+  return *this;
+}
+
+namespace {
+
+// `*` matches any run of characters, `?` any one character; everything else itself.
+bool glob(std::string_view p, std::string_view s) noexcept {
+  std::size_t pi = 0, si = 0, star = std::string_view::npos, mark = 0;
+  while (si < s.size()) {
+    if (pi < p.size() && p[pi] == '*') {
+      star = ++pi;
+      mark = si;
+    } else if (pi < p.size() && (p[pi] == '?' || p[pi] == s[si])) {
+      ++pi;
+      ++si;
+    } else if (star != std::string_view::npos) {
+      pi = star;
+      si = ++mark;
+    } else {
+      return false;
+    }
+  }
+  while (pi < p.size() && p[pi] == '*') ++pi;
+  return pi == p.size();
+}
+
+}  // namespace
+
+bool Program::match_pat(const Pat& p, std::string_view s) const noexcept {
+  const char* lit = chars() + p.offset;
+  const std::size_t n = p.length;
+  switch (p.shape) {
+    case Shape::kMatchAll:
+      return true;
+    case Shape::kExact:
+      if (s.size() != n || load_head(s.data(), p.head_length) != p.head) return false;
+      return n <= 8 || std::memcmp(s.data() + 8, lit + 8, n - 8) == 0;
+    case Shape::kPrefix:
+      if (s.size() < n || load_head(s.data(), p.head_length) != p.head) return false;
+      return n <= 8 || std::memcmp(s.data() + 8, lit + 8, n - 8) == 0;
+    case Shape::kSuffix:
+      return s.size() >= n && (n == 0 || std::memcmp(s.data() + s.size() - n, lit, n) == 0);
+    case Shape::kContains:
+      return s.find(std::string_view(lit, n)) != std::string_view::npos;
+    case Shape::kGlob:
+      return glob(std::string_view(lit, n), s);
+    case Shape::kFull:
+      break;
+  }
+  return false;  // kFull is resolved by the caller
+}
+
+bool Program::matches_action(const Stmt& s, std::string_view action_lower, const Statement& full) const noexcept {
+  if (s.flags & kFullAction) return full.matches_action(action_lower);
+  bool any = false;
+  const Pat* p = pats() + s.action_begin;
+  for (std::uint16_t i = 0; i < s.action_count && !any; ++i) {
+    any = p[i].shape == Shape::kFull ? full.actions[p[i].offset].matches(action_lower, nullptr) : match_pat(p[i], action_lower);
+  }
+  return any != ((s.flags & kNotAction) != 0);
+}
+
+bool Program::matches_resource(const Stmt& s, const match::SplitArn& resource, bool request_is_star,
+                               const condition::RequestContext& context, const Statement& full) const noexcept {
+  if (!(s.flags & kHasResource)) return true;  // trust policies have no Resource element
+  if (s.flags & kFullResource) return full.matches_resource(resource, context);
+  bool any = false;
+  const Arn* a = arns() + s.resource_begin;
+  for (std::uint16_t i = 0; i < s.resource_count && !any; ++i) {
+    const Arn& r = a[i];
+    switch (r.kind) {
+      case Arn::Kind::kMatchAll:
+        any = true;
+        break;
+      case Arn::Kind::kFull:
+        any = full.resources[r.full_index].matches(resource, &context);
+        break;
+      case Arn::Kind::kSegments: {
+        // A request for resource "*" is matched only by a literal "*" (FORMAT.md, `resource`).
+        if (request_is_star || resource.count < r.part_count) break;
+        bool ok = true;
+        const int last = r.part_count - 1;
+        for (int k = 0; k < last && ok; ++k) {
+          if (!(r.exact_mask & (1u << k))) continue;
+          const std::string_view v = resource.parts[static_cast<std::size_t>(k)];
+          ok = v.size() == r.seg_length[k] && std::memcmp(v.data(), chars() + r.seg_offset[k], v.size()) == 0;
+        }
+        if (!ok) break;
+        const std::string_view rest =
+            resource.full.substr(static_cast<std::size_t>(resource.parts[static_cast<std::size_t>(last)].data() - resource.full.data()));
+        any = match_pat(r.last, rest);
+        break;
+      }
+    }
+  }
+  return any != ((s.flags & kNotResource) != 0);
+}
+
+match::PrincipalMatch Program::match_principal(const Stmt& s, const match::CallerIdentity& c,
+                                               const Statement& full) const noexcept {
+  using match::PrincipalMatch;
+  if (s.flags & kFullPrincipal) return full.principal.match(c);
+  PrincipalMatch best = (s.flags & kPrincipalWildcard) ? PrincipalMatch::kWildcard : PrincipalMatch::kNone;
+  const Who* w = whos() + s.principal_begin;
+  const char* text = chars();
+  for (std::uint16_t i = 0; i < s.principal_count; ++i) {
+    const std::string_view value(text + w[i].text_offset, w[i].text_length);
+    switch (w[i].type) {
+      case Who::Type::kAws: {
+        match::AwsPrincipalView v;
+        v.text = value;
+        v.wildcard = (w[i].view & 1) != 0;
+        v.is_root = (w[i].view & 2) != 0;
+        v.is_role = (w[i].view & 4) != 0;
+        v.account = std::string_view(text + w[i].account_offset, w[i].account_length);
+        v.role_name = std::string_view(text + w[i].role_offset, w[i].role_length);
+        const PrincipalMatch m = match::match_aws_value(v, c);
+        if (static_cast<int>(m) > static_cast<int>(best)) best = m;
+        break;
+      }
+      case Who::Type::kService:
+        if (c.kind == match::CallerKind::kService && value == c.arn) return PrincipalMatch::kService;
+        break;
+      case Who::Type::kFederated:
+        if (c.kind == match::CallerKind::kFederated && value == c.arn) return PrincipalMatch::kFederated;
+        break;
+    }
+  }
+  return best;
+}
+
+}  // namespace accessgraph::policy
