@@ -46,6 +46,8 @@ bool is_string_family(OperatorFamily f) {
          f == OperatorFamily::kStringLike;
 }
 
+}  // namespace
+
 bool compare_number(OperatorFamily f, double actual, double expected) noexcept {
   switch (f) {
     case OperatorFamily::kNumericEquals:
@@ -62,19 +64,17 @@ bool compare_number(OperatorFamily f, double actual, double expected) noexcept {
   }
 }
 
-bool is_date_family(OperatorFamily f) {
+bool is_date_family(OperatorFamily f) noexcept {
   return f == OperatorFamily::kDateEquals || f == OperatorFamily::kDateLessThan ||
          f == OperatorFamily::kDateLessThanEquals || f == OperatorFamily::kDateGreaterThan ||
          f == OperatorFamily::kDateGreaterThanEquals;
 }
 
-bool is_numeric_family(OperatorFamily f) {
+bool is_numeric_family(OperatorFamily f) noexcept {
   return f == OperatorFamily::kNumericEquals || f == OperatorFamily::kNumericLessThan ||
          f == OperatorFamily::kNumericLessThanEquals || f == OperatorFamily::kNumericGreaterThan ||
          f == OperatorFamily::kNumericGreaterThanEquals;
 }
-
-}  // namespace
 
 std::optional<Operator> Operator::parse(std::string_view name) {
   Operator op;
@@ -193,60 +193,22 @@ bool matches_any(const ConditionClause& c, std::string_view actual, const Reques
 }  // namespace
 
 bool ConditionClause::evaluate(const RequestContext& ctx) const noexcept {
-  const ContextEntry* entry = ctx.find(key_lower, key_hash);
-  if (op.family == OperatorFamily::kNull) {
-    // Null: "true" holds when the key is absent, "false" when it is present; values are alternatives.
-    const bool absent = entry == nullptr;
-    for (const auto& v : values) {
-      if (v.null_is_true == absent) return true;
-    }
-    return false;
-  }
-  if (entry == nullptr) {
-    // Absent key: ...IfExists and ForAllValues hold, ForAnyValue fails, a negated operator holds,
-    // a positive one fails (FORMAT.md convention 12; IAM condition operator docs).
-    if (op.if_exists) return true;
-    if (op.qualifier == SetQualifier::kForAllValues) return true;
-    if (op.qualifier == SetQualifier::kForAnyValue) return false;
-    return op.negated;
-  }
-  // A policy variable that cannot be resolved (key absent without a default, or multi-valued)
-  // makes the condition fail whatever the operator: "If AWS cannot resolve a variable, this might
-  // cause the entire statement to be invalid" (IAM User Guide, policy variables). Checked after
-  // the absent-key rules so that ...IfExists still protects a statement.
-  if (has_variables) {
-    for (const auto& v : values) {
-      if (!(op.family == OperatorFamily::kArnLike ? v.arn->resolvable(&ctx) : v.pattern.resolvable(&ctx))) return false;
-    }
-  }
-  auto holds = [this, &ctx](const std::string& actual) {
-    return matches_any(*this, actual, ctx) != op.negated;
-  };
-  switch (op.qualifier) {
-    case SetQualifier::kForAllValues:
-      // Every request value must satisfy the operator; an empty set satisfies it vacuously.
-      for (const auto& actual : entry->values) {
-        if (!holds(actual)) return false;
-      }
-      return true;
-    case SetQualifier::kForAnyValue:
-      for (const auto& actual : entry->values) {
-        if (holds(actual)) return true;
-      }
-      return false;
-    case SetQualifier::kNone:
-      break;
-  }
-  // No qualifier: a positive operator holds when any request value matches any policy value; a
-  // negated operator holds when no request value matches any policy value.
-  bool any = false;
-  for (const auto& actual : entry->values) {
-    if (matches_any(*this, actual, ctx)) {
-      any = true;
-      break;
-    }
-  }
-  return any != op.negated;
+  return clause_holds(
+      op.family, op.negated, op.if_exists, op.qualifier, ctx.find(key_lower, key_hash),
+      [this, &ctx](const std::string& actual) { return matches_any(*this, actual, ctx); },
+      [this](bool absent) {
+        for (const auto& v : values) {
+          if (v.null_is_true == absent) return true;
+        }
+        return false;
+      },
+      [this, &ctx] {
+        if (!has_variables) return true;
+        for (const auto& v : values) {
+          if (!(op.family == OperatorFamily::kArnLike ? v.arn->resolvable(&ctx) : v.pattern.resolvable(&ctx))) return false;
+        }
+        return true;
+      });
 }
 
 namespace {

@@ -102,7 +102,10 @@ PolicyScan scan(const Policy& p, PolicyKind kind, const Request& req, const matc
     const bool deny = (ps.flags & policy::Program::kDeny) != 0;
     if (ps.flags & policy::Program::kHasCondition) {
       if (trace) trace->assumed.clear();
-      if (!st.condition.evaluate(req.context, !deny, trace ? &trace->assumed : nullptr)) {
+      const bool holds = req.context.open_world()
+                             ? st.condition.evaluate(req.context, !deny, trace ? &trace->assumed : nullptr)
+                             : program.conditions_hold(ps, req.context, st);
+      if (!holds) {
         // Open world: a Deny whose unknown conditions could hold is reported as conditional.
         if (trace && req.context.open_world() && deny) {
           trace->assumed.clear();

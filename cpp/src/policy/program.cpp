@@ -83,6 +83,8 @@ struct Builder {
   std::vector<Program::Pat> pats;
   std::vector<Program::Arn> arns;
   std::vector<Program::Who> whos;
+  std::vector<Program::Cond> conds;
+  std::vector<Program::CondValue> values;
   std::string chars;
 
   // Appends `text` to the character pool; false when the pool would outgrow 16-bit offsets.
@@ -124,6 +126,8 @@ struct Builder {
       case S::kGeneral: {
         // `*` and `?` with literal text between them (a pattern without variables): the text itself.
         std::string text = pattern.text();
+        // `${*}`, `${?}`, `${$}` (literal characters in a 2012-10-17 policy) stay with the full model.
+        if (text.find("${") != std::string::npos) return full_pat(index);
         if (lowercase) text = condition::to_lower_ascii(text);
         if (!intern(text, &p.offset)) return full_pat(index);
         p.shape = Program::Shape::kGlob;
@@ -143,6 +147,9 @@ struct Builder {
   // five colons, each of the first parts being `*` or exact text (anything else, and every pattern
   // with a policy variable, is matched by the full model).
   Program::Arn arn(const match::ResourcePattern& r, std::size_t index) {
+    return arn(r.text(), r.has_variables(), index);
+  }
+  Program::Arn arn(std::string_view text, bool has_variables, std::size_t index) {
     Program::Arn a{};
     a.kind = Program::Arn::Kind::kFull;
     a.full_index = static_cast<std::uint16_t>(index);
@@ -150,12 +157,11 @@ struct Builder {
       a.full_index = 0;
       return a;
     }
-    const std::string_view text = r.text();
     if (text == "*") {
       a.kind = Program::Arn::Kind::kMatchAll;
       return a;
     }
-    if (r.has_variables() || text.substr(0, 4) != "arn:") return a;
+    if (has_variables || text.substr(0, 4) != "arn:") return a;
     std::array<std::string_view, 6> parts;
     const int n = match::split_arn(text, parts);
     for (int i = 0; i + 1 < n; ++i) {
@@ -194,6 +200,86 @@ struct Builder {
     }
     whos.push_back(w);
     return true;
+  }
+
+  Program::Pat exact(std::string_view text) {
+    Program::Pat p{};
+    p.shape = Program::Shape::kExact;
+    if (text.size() > kMaxOffset || !intern(text, &p.offset, true)) return full_pat(0);
+    p.length = static_cast<std::uint16_t>(text.size());
+    p.head_length = static_cast<std::uint8_t>(text.size() < 8 ? text.size() : 8);
+    p.head = load_head(text.data(), p.head_length);
+    return p;
+  }
+
+  // The compact form of one clause; false when it stays with the full model.
+  bool clause(const condition::ConditionClause& c, Program::Cond* out) {
+    using F = condition::OperatorFamily;
+    const F f = c.op.family;
+    Program::Cond k{};
+    k.key_hash = c.key_hash;
+    k.family = f;
+    k.qualifier = c.op.qualifier;
+    k.flags = static_cast<std::uint8_t>((c.op.negated ? Program::kNegated : 0) | (c.op.if_exists ? Program::kIfExists : 0));
+    if (c.has_variables || c.values.size() > kMaxOffset || c.key_lower.size() > kMaxOffset ||
+        !intern(c.key_lower, &k.key_offset, true)) {
+      return false;
+    }
+    k.key_length = static_cast<std::uint16_t>(c.key_lower.size());
+    k.value_begin = static_cast<std::uint32_t>(values.size());
+    k.value_count = static_cast<std::uint16_t>(c.values.size());
+    for (const auto& v : c.values) {
+      Program::CondValue cv{};
+      switch (f) {
+        case F::kStringEquals:
+        case F::kStringEqualsIgnoreCase:
+        case F::kStringLike:
+          cv.pat = pat(v.pattern, 0, false);
+          if (cv.pat.shape == Program::Shape::kFull) return false;
+          break;
+        case F::kBool:
+        case F::kBinaryEquals:
+          cv.pat = exact(v.text);
+          if (cv.pat.shape == Program::Shape::kFull) return false;
+          break;
+        case F::kArnLike: {
+          const Program::Arn a = arn(v.arn->text(), v.arn->has_variables(), 0);
+          if (a.kind == Program::Arn::Kind::kFull) return false;
+          cv.arn = static_cast<std::uint32_t>(arns.size());
+          arns.push_back(a);
+          break;
+        }
+        case F::kIpAddress:
+          std::memcpy(cv.net.bytes, v.network.address.bytes.data(), 16);
+          cv.net.v6 = v.network.address.v6 ? 1 : 0;
+          cv.net.prefix = static_cast<std::uint8_t>(v.network.prefix);
+          break;
+        case F::kNull:
+          k.flags = static_cast<std::uint8_t>(k.flags | (v.null_is_true ? Program::kNullTrue : Program::kNullFalse));
+          break;
+        default:  // Numeric*, Date*
+          cv.number = v.number;
+          break;
+      }
+      values.push_back(cv);
+    }
+    *out = k;
+    return true;
+  }
+
+  void conditions(const condition::ConditionBlock& block) {
+    for (std::size_t i = 0; i < block.clauses.size(); ++i) {
+      Program::Cond k{};
+      const std::size_t values_before = values.size(), arns_before = arns.size();
+      if (i > kMaxOffset || !clause(block.clauses[i], &k)) {
+        values.resize(values_before);
+        arns.resize(arns_before);
+        k = Program::Cond{};
+        k.flags = Program::kFullClause;
+        k.full_index = static_cast<std::uint16_t>(i > kMaxOffset ? 0 : i);
+      }
+      conds.push_back(k);
+    }
   }
 
   // False when the principal list does not fit the compact form.
@@ -246,6 +332,14 @@ Program::Program(const std::vector<Statement>& statements) {
     } else {
       s.principal_count = static_cast<std::uint16_t>(listed);
     }
+    s.condition_begin = static_cast<std::uint32_t>(b.conds.size());
+    if (st.condition.clauses.size() > kMaxOffset) {
+      // Stays with the full model: conditions_hold() sees kFullClause-free zero clauses, so flag it.
+      s.flags |= kFullCondition;
+    } else {
+      s.condition_count = static_cast<std::uint16_t>(st.condition.clauses.size());
+      b.conditions(st.condition);
+    }
     b.stmts.push_back(s);
   }
   count_ = b.stmts.size();
@@ -253,16 +347,22 @@ Program::Program(const std::vector<Statement>& statements) {
   const std::size_t pat_bytes = align8(b.pats.size() * sizeof(Pat));
   const std::size_t arn_bytes = align8(b.arns.size() * sizeof(Arn));
   const std::size_t who_bytes = align8(b.whos.size() * sizeof(Who));
+  const std::size_t cond_bytes = align8(b.conds.size() * sizeof(Cond));
+  const std::size_t value_bytes = align8(b.values.size() * sizeof(CondValue));
   pats_at_ = static_cast<std::uint32_t>(stmt_bytes);
   arns_at_ = static_cast<std::uint32_t>(stmt_bytes + pat_bytes);
   whos_at_ = static_cast<std::uint32_t>(stmt_bytes + pat_bytes + arn_bytes);
-  chars_at_ = static_cast<std::uint32_t>(stmt_bytes + pat_bytes + arn_bytes + who_bytes);
+  conds_at_ = static_cast<std::uint32_t>(stmt_bytes + pat_bytes + arn_bytes + who_bytes);
+  values_at_ = static_cast<std::uint32_t>(conds_at_ + cond_bytes);
+  chars_at_ = static_cast<std::uint32_t>(values_at_ + value_bytes);
   bytes_ = chars_at_ + b.chars.size();
   allocate(bytes_);
   if (!b.stmts.empty()) std::memcpy(buffer_, b.stmts.data(), b.stmts.size() * sizeof(Stmt));
   if (!b.pats.empty()) std::memcpy(buffer_ + pats_at_, b.pats.data(), b.pats.size() * sizeof(Pat));
   if (!b.arns.empty()) std::memcpy(buffer_ + arns_at_, b.arns.data(), b.arns.size() * sizeof(Arn));
   if (!b.whos.empty()) std::memcpy(buffer_ + whos_at_, b.whos.data(), b.whos.size() * sizeof(Who));
+  if (!b.conds.empty()) std::memcpy(buffer_ + conds_at_, b.conds.data(), b.conds.size() * sizeof(Cond));
+  if (!b.values.empty()) std::memcpy(buffer_ + values_at_, b.values.data(), b.values.size() * sizeof(CondValue));
   if (!b.chars.empty()) std::memcpy(buffer_ + chars_at_, b.chars.data(), b.chars.size());
 }
 
@@ -286,6 +386,8 @@ void Program::swap(Program& other) noexcept {
   std::swap(pats_at_, other.pats_at_);
   std::swap(arns_at_, other.arns_at_);
   std::swap(whos_at_, other.whos_at_);
+  std::swap(conds_at_, other.conds_at_);
+  std::swap(values_at_, other.values_at_);
   std::swap(chars_at_, other.chars_at_);
 }
 
@@ -296,6 +398,8 @@ Program& Program::operator=(const Program& other) {
   pats_at_ = other.pats_at_;
   arns_at_ = other.arns_at_;
   whos_at_ = other.whos_at_;
+  conds_at_ = other.conds_at_;
+  values_at_ = other.values_at_;
   chars_at_ = other.chars_at_;
   if (other.buffer_) {
     allocate(bytes_);
@@ -367,6 +471,20 @@ bool Program::matches_action(const Stmt& s, std::string_view action_lower, const
   return any != ((s.flags & kNotAction) != 0);
 }
 
+bool Program::match_arn(const Arn& r, const match::SplitArn& arn) const noexcept {
+  if (r.kind == Arn::Kind::kMatchAll) return true;
+  if (arn.count < r.part_count) return false;
+  const int last = r.part_count - 1;
+  for (int k = 0; k < last; ++k) {
+    if (!(r.exact_mask & (1u << k))) continue;
+    const std::string_view v = arn.parts[static_cast<std::size_t>(k)];
+    if (v.size() != r.seg_length[k] || std::memcmp(v.data(), chars() + r.seg_offset[k], v.size()) != 0) return false;
+  }
+  const std::string_view rest =
+      arn.full.substr(static_cast<std::size_t>(arn.parts[static_cast<std::size_t>(last)].data() - arn.full.data()));
+  return match_pat(r.last, rest);
+}
+
 bool Program::matches_resource(const Stmt& s, const match::SplitArn& resource, bool request_is_star,
                                const condition::RequestContext& context, const Statement& full) const noexcept {
   if (!(s.flags & kHasResource)) return true;  // trust policies have no Resource element
@@ -382,22 +500,10 @@ bool Program::matches_resource(const Stmt& s, const match::SplitArn& resource, b
       case Arn::Kind::kFull:
         any = full.resources[r.full_index].matches(resource, &context);
         break;
-      case Arn::Kind::kSegments: {
+      case Arn::Kind::kSegments:
         // A request for resource "*" is matched only by a literal "*" (FORMAT.md, `resource`).
-        if (request_is_star || resource.count < r.part_count) break;
-        bool ok = true;
-        const int last = r.part_count - 1;
-        for (int k = 0; k < last && ok; ++k) {
-          if (!(r.exact_mask & (1u << k))) continue;
-          const std::string_view v = resource.parts[static_cast<std::size_t>(k)];
-          ok = v.size() == r.seg_length[k] && std::memcmp(v.data(), chars() + r.seg_offset[k], v.size()) == 0;
-        }
-        if (!ok) break;
-        const std::string_view rest =
-            resource.full.substr(static_cast<std::size_t>(resource.parts[static_cast<std::size_t>(last)].data() - resource.full.data()));
-        any = match_pat(r.last, rest);
+        any = !request_is_star && match_arn(r, resource);
         break;
-      }
     }
   }
   return any != ((s.flags & kNotResource) != 0);
@@ -434,6 +540,74 @@ match::PrincipalMatch Program::match_principal(const Stmt& s, const match::Calle
     }
   }
   return best;
+}
+
+bool Program::clause_holds(const Cond& c, const condition::RequestContext& ctx, const Statement& full) const noexcept {
+  using F = condition::OperatorFamily;
+  if (c.flags & kFullClause) return full.condition.clauses[c.full_index].evaluate(ctx);
+  const condition::ContextEntry* entry = ctx.find(std::string_view(chars() + c.key_offset, c.key_length), c.key_hash);
+  const CondValue* v = values() + c.value_begin;
+  const std::uint16_t n = c.value_count;
+  const F f = c.family;
+  auto matches_any = [this, v, n, f](const std::string& actual) -> bool {
+    switch (f) {
+      case F::kStringEquals:
+      case F::kStringLike:
+      case F::kBinaryEquals:
+        for (std::uint16_t i = 0; i < n; ++i) {
+          if (match_pat(v[i].pat, actual)) return true;
+        }
+        return false;
+      case F::kStringEqualsIgnoreCase:
+      case F::kBool:
+        for (std::uint16_t i = 0; i < n; ++i) {
+          if (match::iequals(actual, std::string_view(chars() + v[i].pat.offset, v[i].pat.length))) return true;
+        }
+        return false;
+      case F::kArnLike: {
+        const match::SplitArn arn = match::SplitArn::of(actual);
+        for (std::uint16_t i = 0; i < n; ++i) {
+          if (match_arn(arns()[v[i].arn], arn)) return true;
+        }
+        return false;
+      }
+      case F::kIpAddress: {
+        const auto ip = condition::parse_ip(actual);
+        if (!ip) return false;
+        for (std::uint16_t i = 0; i < n; ++i) {
+          condition::IpNetwork net;
+          std::memcpy(net.address.bytes.data(), v[i].net.bytes, 16);
+          net.address.v6 = v[i].net.v6 != 0;
+          net.prefix = v[i].net.prefix;
+          if (net.contains(*ip)) return true;
+        }
+        return false;
+      }
+      case F::kNull:
+        return false;
+      default: {
+        const auto number = condition::is_date_family(f) ? condition::parse_date(actual) : condition::parse_number(actual);
+        if (!number) return false;
+        for (std::uint16_t i = 0; i < n; ++i) {
+          if (condition::compare_number(f, *number, v[i].number)) return true;
+        }
+        return false;
+      }
+    }
+  };
+  const std::uint8_t flags = c.flags;
+  return condition::clause_holds(
+      f, (flags & kNegated) != 0, (flags & kIfExists) != 0, c.qualifier, entry, matches_any,
+      [flags](bool absent) { return (flags & (absent ? kNullTrue : kNullFalse)) != 0; }, [] { return true; });
+}
+
+bool Program::conditions_hold(const Stmt& s, const condition::RequestContext& ctx, const Statement& full) const noexcept {
+  if (s.flags & kFullCondition) return full.condition.evaluate(ctx);
+  const Cond* c = conds() + s.condition_begin;
+  for (std::uint16_t i = 0; i < s.condition_count; ++i) {
+    if (!clause_holds(c[i], ctx, full)) return false;
+  }
+  return true;
 }
 
 }  // namespace accessgraph::policy

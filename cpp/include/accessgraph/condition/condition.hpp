@@ -36,6 +36,62 @@ struct Operator {
   static std::optional<Operator> parse(std::string_view name);
 };
 
+// The rules of one clause, shared by the full model (ConditionClause::evaluate) and compiled
+// programs (policy::Program). `entry` is the request's value(s) of the key (nullptr: absent);
+// `matches_any(actual)` tells whether one request value matches any policy value in the operator's
+// positive form; `null_holds(absent)` answers the Null operator; `resolvable()` is false when a
+// policy variable of the clause cannot be resolved.
+template <class MatchesAny, class NullHolds, class Resolvable>
+bool clause_holds(OperatorFamily family, bool negated, bool if_exists, SetQualifier qualifier,
+                  const ContextEntry* entry, MatchesAny&& matches_any, NullHolds&& null_holds,
+                  Resolvable&& resolvable) noexcept {
+  // Null: "true" holds when the key is absent, "false" when it is present; values are alternatives.
+  if (family == OperatorFamily::kNull) return null_holds(entry == nullptr);
+  if (entry == nullptr) {
+    // Absent key: ...IfExists and ForAllValues hold, ForAnyValue fails, a negated operator holds,
+    // a positive one fails (FORMAT.md convention 12; IAM condition operator docs).
+    if (if_exists) return true;
+    if (qualifier == SetQualifier::kForAllValues) return true;
+    if (qualifier == SetQualifier::kForAnyValue) return false;
+    return negated;
+  }
+  // A policy variable that cannot be resolved (key absent without a default, or multi-valued)
+  // makes the condition fail whatever the operator: "If AWS cannot resolve a variable, this might
+  // cause the entire statement to be invalid" (IAM User Guide, policy variables). Checked after
+  // the absent-key rules so that ...IfExists still protects a statement.
+  if (!resolvable()) return false;
+  switch (qualifier) {
+    case SetQualifier::kForAllValues:
+      // Every request value must satisfy the operator; an empty set satisfies it vacuously.
+      for (const auto& actual : entry->values) {
+        if (matches_any(actual) == negated) return false;
+      }
+      return true;
+    case SetQualifier::kForAnyValue:
+      for (const auto& actual : entry->values) {
+        if (matches_any(actual) != negated) return true;
+      }
+      return false;
+    case SetQualifier::kNone:
+      break;
+  }
+  // No qualifier: a positive operator holds when any request value matches any policy value; a
+  // negated operator holds when no request value matches any policy value.
+  bool any = false;
+  for (const auto& actual : entry->values) {
+    if (matches_any(actual)) {
+      any = true;
+      break;
+    }
+  }
+  return any != negated;
+}
+
+// Families whose request value is a number or a date, compared with compare_number.
+bool is_date_family(OperatorFamily f) noexcept;
+bool is_numeric_family(OperatorFamily f) noexcept;
+bool compare_number(OperatorFamily f, double actual, double expected) noexcept;
+
 // One compiled policy value of a condition.
 struct ConditionValue {
   std::string text;

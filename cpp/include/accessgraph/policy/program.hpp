@@ -7,8 +7,10 @@
 //
 // The full model (policy::Statement) stays the reference: the program is derived from it once, and
 // every pattern that does not fit a compact shape (policy variables, general globs, very long
-// text) is matched by the full model's own pattern, found by index. Principals and conditions are
-// read from the full model; they are consulted only after action and resource matched.
+// text) is matched by the full model's own pattern, found by index; so is every NotPrincipal
+// element and every condition clause with a policy variable. Clause semantics (absent keys,
+// ...IfExists, set qualifiers) are one template shared with the full model
+// (condition::clause_holds).
 // tests/cpp/test_program.cpp checks program matching against the full model on random patterns.
 #include <cstddef>
 #include <cstdint>
@@ -16,6 +18,7 @@
 #include <string_view>
 #include <vector>
 
+#include "accessgraph/condition/condition.hpp"
 #include "accessgraph/condition/context.hpp"
 #include "accessgraph/match/arn.hpp"
 #include "accessgraph/match/principal.hpp"
@@ -36,12 +39,13 @@ class Program {
   static constexpr std::uint16_t kHasCondition = 64;
   static constexpr std::uint16_t kPrincipalWildcard = 128;  // "*" or {"<type>": "*"}
   // Elements matched by the full model: more patterns than the compact form counts, NotResource
-  // with policy variables, NotPrincipal.
+  // with policy variables, NotPrincipal, more clauses than the compact form counts.
   static constexpr std::uint16_t kFullAction = 256;
   static constexpr std::uint16_t kFullResource = 512;
   static constexpr std::uint16_t kFullPrincipal = 1024;
+  static constexpr std::uint16_t kFullCondition = 2048;
 
-  // One statement: 40 bytes.
+  // One statement: 44 bytes.
   struct Stmt {
     std::uint16_t flags;
     std::uint8_t service_count;  // 0: any service (see Statement::service_hashes)
@@ -49,11 +53,12 @@ class Program {
     std::uint16_t action_count;
     std::uint16_t resource_count;
     std::uint16_t principal_count;
-    std::uint16_t reserved2;
+    std::uint16_t condition_count;
     std::uint32_t service_hashes[4];
     std::uint32_t action_begin;     // index of the first action pattern
     std::uint32_t resource_begin;   // index of the first resource pattern
     std::uint32_t principal_begin;  // index of the first principal value
+    std::uint32_t condition_begin;  // index of the first condition clause
   };
 
   // kGlob: the pattern text with `*` and `?` wildcards (and no policy variable).
@@ -93,6 +98,33 @@ class Program {
     std::uint16_t reserved2;
   };
 
+  // One condition clause: 24 bytes. Clause flags:
+  static constexpr std::uint8_t kNegated = 1, kIfExists = 2, kFullClause = 4, kNullTrue = 8, kNullFalse = 16;
+  struct Cond {
+    std::uint64_t key_hash;  // condition::RequestContext::key_hash of the lower-cased key
+    condition::OperatorFamily family;
+    std::uint8_t flags;
+    condition::SetQualifier qualifier;
+    std::uint8_t reserved;
+    std::uint16_t key_offset, key_length;
+    std::uint16_t value_count;
+    std::uint16_t full_index;  // kFullClause: the clause's index in the statement's block
+    std::uint32_t value_begin;
+  };
+  // One policy value of a clause: 24 bytes.
+  struct CondValue {
+    union {
+      Pat pat;             // String* (case-insensitive for ...IgnoreCase), Bool (case-insensitive), Binary
+      double number;       // Numeric*, Date* (epoch seconds)
+      std::uint32_t arn;   // Arn*: index into the resource-pattern section
+      struct {
+        std::uint8_t bytes[16];
+        std::uint8_t v6;
+        std::uint8_t prefix;
+      } net;               // IpAddress
+    };
+  };
+
   Program() = default;
   explicit Program(const std::vector<Statement>& statements);
   Program(const Program& other) { *this = other; }
@@ -122,6 +154,9 @@ class Program {
   // `request_is_star`: the request's resource is "*" (matched only by a literal "*").
   bool matches_resource(const Stmt& s, const match::SplitArn& resource, bool request_is_star,
                         const condition::RequestContext& context, const Statement& full) const noexcept;
+  // Every clause of the statement's Condition block holds (closed-world context only; an
+  // open-world context is evaluated by the full model).
+  bool conditions_hold(const Stmt& s, const condition::RequestContext& context, const Statement& full) const noexcept;
   // The statement's Principal element (not NotPrincipal) applied to the caller, as
   // match::PrincipalSpec::match.
   match::PrincipalMatch match_principal(const Stmt& s, const match::CallerIdentity& caller,
@@ -132,11 +167,16 @@ class Program {
   const Pat* pats() const noexcept { return reinterpret_cast<const Pat*>(buffer_ + pats_at_); }
   const Arn* arns() const noexcept { return reinterpret_cast<const Arn*>(buffer_ + arns_at_); }
   const Who* whos() const noexcept { return reinterpret_cast<const Who*>(buffer_ + whos_at_); }
+  const Cond* conds() const noexcept { return reinterpret_cast<const Cond*>(buffer_ + conds_at_); }
+  const CondValue* values() const noexcept { return reinterpret_cast<const CondValue*>(buffer_ + values_at_); }
   const char* chars() const noexcept { return reinterpret_cast<const char*>(buffer_ + chars_at_); }
+  bool match_arn(const Arn& a, const match::SplitArn& arn) const noexcept;
+  bool clause_holds(const Cond& c, const condition::RequestContext& context, const Statement& full) const noexcept;
   void allocate(std::size_t bytes);
   bool match_pat(const Pat& p, std::string_view s) const noexcept;
 
-  // One block: [Stmt x count_][Pat ...][Arn ...][Who ...][chars ...]; sections start 8-aligned.
+  // One block: [Stmt x count_][Pat ...][Arn ...][Who ...][Cond ...][CondValue ...][chars ...];
+  // sections start 8-aligned.
   // Blocks are carved from shared, reference-counted chunks (one per thread at a time), so that
   // the programs of policies parsed one after another lie next to each other in memory: the
   // policies of one request are then read as one stream (program.cpp, ProgramChunk).
@@ -144,7 +184,7 @@ class Program {
   void* chunk_ = nullptr;
   std::size_t bytes_ = 0;
   std::size_t count_ = 0;
-  std::uint32_t pats_at_ = 0, arns_at_ = 0, whos_at_ = 0, chars_at_ = 0;
+  std::uint32_t pats_at_ = 0, arns_at_ = 0, whos_at_ = 0, conds_at_ = 0, values_at_ = 0, chars_at_ = 0;
 };
 
 }  // namespace accessgraph::policy
