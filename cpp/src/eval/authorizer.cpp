@@ -80,11 +80,23 @@ PrincipalMatch principal_applies(const policy::Program& program, const policy::P
   return program.match_principal(ps, req.principal, st);
 }
 
-PolicyScan scan(const Policy& p, PolicyKind kind, const Request& req, const match::SplitArn& resource,
-                bool resource_based, bool has_boundary, const std::string* level, Trace* trace) noexcept {
+// The request as the scans read it, prepared once.
+struct Probe {
+  const Request& req;
+  const match::SplitArn& resource;
+  std::uint32_t service;  // Statement::service_hash of the action
+  bool resource_is_star;  // the request's resource is "*"
+  Probe(const Request& r, const match::SplitArn& arn)
+      : req(r), resource(arn), service(Statement::service_hash(r.action_lower)), resource_is_star(arn.full == "*") {}
+};
+
+PolicyScan scan(const Policy& p, PolicyKind kind, const Probe& probe, bool resource_based, bool has_boundary,
+                const std::string* level, Trace* trace) noexcept {
   PolicyScan out;
-  const std::uint32_t service = Statement::service_hash(req.action_lower);
-  const bool request_is_star = resource.full == "*";
+  const Request& req = probe.req;
+  const std::uint32_t service = probe.service;
+  const match::SplitArn& resource = probe.resource;
+  const bool request_is_star = probe.resource_is_star;
   // Action and resource are matched on the policy's compact program; principals, conditions and
   // explanations read the full statement (policy/program.hpp).
   const policy::Program& program = p.program();
@@ -167,11 +179,12 @@ struct Facts {
 
 Facts gather(const Request& req, const PolicySet& ps, const match::SplitArn& arn, Trace* trace) noexcept {
   Facts f;
+  const Probe probe(req, arn);
   const bool anonymous = req.principal.is_anonymous();
   const bool has_boundary = ps.permissions_boundary != nullptr && !anonymous;
   if (!anonymous) {
     for (const auto& p : ps.identity_policies) {
-      PolicyScan s = scan(*p, PolicyKind::kIdentity, req, arn, false, false, nullptr, trace);
+      PolicyScan s = scan(*p, PolicyKind::kIdentity, probe, false, false, nullptr, trace);
       f.deny |= s.deny;
       f.identity_allow |= s.allow;
     }
@@ -179,12 +192,12 @@ Facts gather(const Request& req, const PolicySet& ps, const match::SplitArn& arn
     // (IAM UG, policy evaluation logic: "except for the AWS account root user").
     if (req.principal.kind == match::CallerKind::kAccountRoot) f.identity_allow = true;
     if (ps.permissions_boundary) {
-      PolicyScan s = scan(*ps.permissions_boundary, PolicyKind::kPermissionsBoundary, req, arn, false, false, nullptr, trace);
+      PolicyScan s = scan(*ps.permissions_boundary, PolicyKind::kPermissionsBoundary, probe, false, false, nullptr, trace);
       f.deny |= s.deny;
       f.boundary_allows = s.allow;
     }
     if (ps.session_policy) {
-      PolicyScan s = scan(*ps.session_policy, PolicyKind::kSessionPolicy, req, arn, false, false, nullptr, trace);
+      PolicyScan s = scan(*ps.session_policy, PolicyKind::kSessionPolicy, probe, false, false, nullptr, trace);
       f.deny |= s.deny;
       f.session_allows = s.allow;
     }
@@ -192,7 +205,7 @@ Facts gather(const Request& req, const PolicySet& ps, const match::SplitArn& arn
     for (std::size_t i = 0; i < ps.scp_levels.size(); ++i) {
       bool level_allows = false;
       for (const auto& p : ps.scp_levels[i].policies) {
-        PolicyScan s = scan(*p, PolicyKind::kServiceControlPolicy, req, arn, false, false, &ps.scp_levels[i].name, trace);
+        PolicyScan s = scan(*p, PolicyKind::kServiceControlPolicy, probe, false, false, &ps.scp_levels[i].name, trace);
         f.deny |= s.deny;
         level_allows |= s.allow;
       }
@@ -205,12 +218,12 @@ Facts gather(const Request& req, const PolicySet& ps, const match::SplitArn& arn
   // RCPs: each level implicitly carries RCPFullAWSAccess, so only their Deny statements matter.
   for (const auto& level : ps.rcp_levels) {
     for (const auto& p : level.policies) {
-      PolicyScan s = scan(*p, PolicyKind::kResourceControlPolicy, req, arn, true, has_boundary, &level.name, trace);
+      PolicyScan s = scan(*p, PolicyKind::kResourceControlPolicy, probe, true, has_boundary, &level.name, trace);
       f.deny |= s.deny;
     }
   }
   if (ps.resource_policy) {
-    f.resource = scan(*ps.resource_policy, PolicyKind::kResourcePolicy, req, arn, true, has_boundary, nullptr, trace);
+    f.resource = scan(*ps.resource_policy, PolicyKind::kResourcePolicy, probe, true, has_boundary, nullptr, trace);
     f.deny |= f.resource.deny;
   }
   return f;

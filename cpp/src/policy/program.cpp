@@ -14,10 +14,24 @@ namespace {
 
 constexpr std::size_t kMaxOffset = 0xFFFF;  // Pat / Arn offsets and lengths are 16-bit
 
-std::uint64_t load_head(const char* data, std::size_t n) noexcept {
-  std::uint64_t v = 0;
-  if (n > 0) std::memcpy(&v, data, n < 8 ? n : 8);
-  return v;
+// The first min(n, 16) bytes of `data`, zero-padded, as two words.
+void load_head(const char* data, std::size_t n, std::uint64_t out[2]) noexcept {
+  out[0] = out[1] = 0;
+  if (n >= 16) {
+    std::memcpy(out, data, 16);
+  } else if (n > 8) {
+    std::memcpy(&out[0], data, 8);
+    std::memcpy(&out[1], data + 8, n - 8);
+  } else if (n > 0) {
+    std::memcpy(&out[0], data, n);
+  }
+}
+
+// `s` (at least p.head_length bytes) starts with the pattern's head.
+bool head_matches(const Program::Pat& p, const char* s) noexcept {
+  std::uint64_t h[2];
+  load_head(s, p.head_length, h);
+  return h[0] == p.head[0] && h[1] == p.head[1];
 }
 
 std::size_t align8(std::size_t n) { return (n + 7) & ~std::size_t{7}; }
@@ -137,8 +151,8 @@ struct Builder {
     }
     if (!intern(lit, &p.offset)) return full_pat(index);
     p.length = static_cast<std::uint16_t>(lit.size());
-    p.head_length = static_cast<std::uint8_t>(lit.size() < 8 ? lit.size() : 8);
-    p.head = load_head(lit.data(), p.head_length);
+    p.head_length = static_cast<std::uint8_t>(lit.size() < 16 ? lit.size() : 16);
+    load_head(lit.data(), p.head_length, p.head);
     return p;
   }
 
@@ -207,8 +221,8 @@ struct Builder {
     p.shape = Program::Shape::kExact;
     if (text.size() > kMaxOffset || !intern(text, &p.offset, true)) return full_pat(0);
     p.length = static_cast<std::uint16_t>(text.size());
-    p.head_length = static_cast<std::uint8_t>(text.size() < 8 ? text.size() : 8);
-    p.head = load_head(text.data(), p.head_length);
+    p.head_length = static_cast<std::uint8_t>(text.size() < 16 ? text.size() : 16);
+    load_head(text.data(), p.head_length, p.head);
     return p;
   }
 
@@ -334,8 +348,7 @@ Program::Program(const std::vector<Statement>& statements) {
     }
     s.condition_begin = static_cast<std::uint32_t>(b.conds.size());
     if (st.condition.clauses.size() > kMaxOffset) {
-      // Stays with the full model: conditions_hold() sees kFullClause-free zero clauses, so flag it.
-      s.flags |= kFullCondition;
+      s.flags |= kFullCondition;  // more clauses than 16 bits count: the full model evaluates them
     } else {
       s.condition_count = static_cast<std::uint16_t>(st.condition.clauses.size());
       b.conditions(st.condition);
@@ -414,14 +427,38 @@ Program& Program::operator=(const Program& other) {
 
 namespace {
 
+bool same_char(char p, char s) noexcept { return p == '?' || p == s; }
+
 // `*` matches any run of characters, `?` any one character; everything else itself.
 bool glob(std::string_view p, std::string_view s) noexcept {
+  // The part before the first `*` must match the start of `s` and the part after the last `*` its
+  // end: checked first, they reject most candidates without the backtracking loop.
+  const std::size_t first = p.find('*');
+  if (first == std::string_view::npos) {
+    if (p.size() != s.size()) return false;
+    for (std::size_t i = 0; i < p.size(); ++i) {
+      if (!same_char(p[i], s[i])) return false;
+    }
+    return true;
+  }
+  const std::size_t last = p.rfind('*');
+  const std::size_t tail = p.size() - last - 1;
+  if (s.size() < first + tail) return false;
+  for (std::size_t i = 0; i < first; ++i) {
+    if (!same_char(p[i], s[i])) return false;
+  }
+  for (std::size_t i = 0; i < tail; ++i) {
+    if (!same_char(p[last + 1 + i], s[s.size() - tail + i])) return false;
+  }
+  // The middle of the pattern starts and ends with `*`: match it against the middle of `s`.
+  p = p.substr(first, last + 1 - first);
+  s = s.substr(first, s.size() - tail - first);
   std::size_t pi = 0, si = 0, star = std::string_view::npos, mark = 0;
   while (si < s.size()) {
     if (pi < p.size() && p[pi] == '*') {
       star = ++pi;
       mark = si;
-    } else if (pi < p.size() && (p[pi] == '?' || p[pi] == s[si])) {
+    } else if (pi < p.size() && same_char(p[pi], s[si])) {
       ++pi;
       ++si;
     } else if (star != std::string_view::npos) {
@@ -444,11 +481,11 @@ bool Program::match_pat(const Pat& p, std::string_view s) const noexcept {
     case Shape::kMatchAll:
       return true;
     case Shape::kExact:
-      if (s.size() != n || load_head(s.data(), p.head_length) != p.head) return false;
-      return n <= 8 || std::memcmp(s.data() + 8, lit + 8, n - 8) == 0;
+      if (s.size() != n || !head_matches(p, s.data())) return false;
+      return n <= 16 || std::memcmp(s.data() + 16, lit + 16, n - 16) == 0;
     case Shape::kPrefix:
-      if (s.size() < n || load_head(s.data(), p.head_length) != p.head) return false;
-      return n <= 8 || std::memcmp(s.data() + 8, lit + 8, n - 8) == 0;
+      if (s.size() < n || !head_matches(p, s.data())) return false;
+      return n <= 16 || std::memcmp(s.data() + 16, lit + 16, n - 16) == 0;
     case Shape::kSuffix:
       return s.size() >= n && (n == 0 || std::memcmp(s.data() + s.size() - n, lit, n) == 0);
     case Shape::kContains:

@@ -63,17 +63,18 @@ class Program {
 
   // kGlob: the pattern text with `*` and `?` wildcards (and no policy variable).
   enum class Shape : std::uint8_t { kMatchAll, kExact, kPrefix, kSuffix, kContains, kGlob, kFull };
-  // A string pattern: 16 bytes. kFull: `offset` is the pattern's index in its statement's list.
+  // A string pattern: 24 bytes. kFull: `offset` is the pattern's index in its statement's list.
   struct Pat {
     Shape shape;
-    std::uint8_t head_length;  // min(length, 8)
+    std::uint8_t head_length;  // min(length, 16)
     std::uint16_t length;      // of the literal, in `chars`
     std::uint16_t offset;
     std::uint16_t reserved;
-    std::uint64_t head;        // the literal's first (up to) 8 bytes, zero-padded
+    std::uint64_t head[2];     // the literal's first (up to) 16 bytes, zero-padded: most literals
+                               // are compared without reading `chars`
   };
 
-  // A resource pattern: 40 bytes. ARN-shaped patterns without variables compare the first five
+  // A resource pattern: 48 bytes. ARN-shaped patterns without variables compare the first five
   // segments (`*` or exact text) and match the rest with `last`.
   struct Arn {
     enum class Kind : std::uint8_t { kMatchAll, kSegments, kFull } kind;
@@ -141,6 +142,7 @@ class Program {
   std::size_t size() const noexcept { return count_; }
   const Stmt& statement(std::size_t i) const noexcept { return stmts()[i]; }
   std::size_t bytes() const noexcept { return bytes_; }
+  const void* data() const noexcept { return buffer_; }  // for prefetching
 
   static bool may_name_service(const Stmt& s, std::uint32_t service_hash) noexcept {
     if (s.service_count == 0) return true;
