@@ -23,10 +23,25 @@ std::string escape_pointer_token(std::string_view token) {
   return out;
 }
 
-std::string child(const std::string& pointer, std::string_view key) {
-  return pointer + "/" + escape_pointer_token(key);
-}
-std::string child(const std::string& pointer, std::size_t index) { return pointer + "/" + std::to_string(index); }
+// Where an element is: a JSON pointer built only when needed (errors, Statement::json_pointer).
+// The parse functions pass it as a chain of parent links on the stack, so that reading a policy
+// allocates no pointer strings.
+struct Loc {
+  const Loc* parent = nullptr;  // nullptr: the document root ""
+  std::string_view key;         // an object member (escaped on output), unless is_index
+  std::size_t index = 0;
+  bool is_index = false;
+  Loc() = default;
+  Loc(const Loc& p, std::string_view k) : parent(&p), key(k) {}
+  Loc(const Loc& p, std::size_t i) : parent(&p), index(i), is_index(true) {}
+  std::string str() const {
+    if (parent == nullptr) return {};
+    std::string s = parent->str();
+    s += '/';
+    s += is_index ? std::to_string(index) : escape_pointer_token(key);
+    return s;
+  }
+};
 
 const char* type_name(const json& j) {
   switch (j.type()) {
@@ -41,8 +56,8 @@ const char* type_name(const json& j) {
   }
 }
 
-[[noreturn]] void wrong_type(const json& j, const char* expected, const std::string& pointer) {
-  throw ParseError(codes::kWrongType, std::string("expected ") + expected + ", found " + type_name(j), pointer);
+[[noreturn]] void wrong_type(const json& j, const char* expected, const Loc& at) {
+  throw ParseError(codes::kWrongType, std::string("expected ") + expected + ", found " + type_name(j), at.str());
 }
 
 }  // namespace
@@ -74,61 +89,62 @@ namespace {
 
 // In a 2012-10-17 policy every `${` opens a variable `${key}` or `${key, 'default'}` that must be
 // closed and name a key (IAM UG, policy variables; a literal `$` is written `${$}`).
-void check_variables(std::string_view text, const std::string& pointer) {
+void check_variables(std::string_view text, const Loc& at) {
   for (std::size_t i = text.find("${"); i != std::string_view::npos; i = text.find("${", i + 2)) {
     const std::size_t close = text.find('}', i + 2);
     if (close == std::string_view::npos) {
       throw ParseError(codes::kInvalidVariable, "policy variable \"" + std::string(text.substr(i)) + "\" is not closed with }",
-                       pointer);
+                       at.str());
     }
     std::string_view body = text.substr(i + 2, close - i - 2);
     const std::size_t start = body.find_first_not_of(" \t");
     if (start == std::string_view::npos || body[start] == ',') {
-      throw ParseError(codes::kInvalidVariable, "policy variable \"${" + std::string(body) + "}\" names no key", pointer);
+      throw ParseError(codes::kInvalidVariable, "policy variable \"${" + std::string(body) + "}\" names no key", at.str());
     }
   }
 }
 
-// A string or a non-empty list of strings (Action, Resource, principal lists).
-std::vector<std::string> string_list(const json& j, const std::string& pointer) {
-  std::vector<std::string> out;
+// A string or a non-empty list of strings (Action, Resource, principal lists), as views into `j`.
+std::vector<std::string_view> string_list(const json& j, const Loc& at) {
+  std::vector<std::string_view> out;
   if (j.is_string()) {
-    out.push_back(j.get<std::string>());
+    out.push_back(j.get_ref<const std::string&>());
   } else if (j.is_array()) {
-    if (j.empty()) throw ParseError(codes::kEmptyValue, "the list is empty", pointer);
+    if (j.empty()) throw ParseError(codes::kEmptyValue, "the list is empty", at.str());
+    out.reserve(j.size());
     for (std::size_t i = 0; i < j.size(); ++i) {
-      if (!j[i].is_string()) wrong_type(j[i], "a string", child(pointer, i));
-      out.push_back(j[i].get<std::string>());
+      if (!j[i].is_string()) wrong_type(j[i], "a string", Loc(at, i));
+      out.push_back(j[i].get_ref<const std::string&>());
     }
   } else {
-    wrong_type(j, "a string or a list of strings", pointer);
+    wrong_type(j, "a string or a list of strings", at);
   }
   return out;
 }
 
 // Condition values: strings, numbers and booleans are accepted and used as text.
-std::string scalar_text(const json& j, const std::string& pointer) {
+std::string scalar_text(const json& j, const Loc& at) {
   if (j.is_string()) return j.get<std::string>();
   if (j.is_boolean()) return j.get<bool>() ? "true" : "false";
   if (j.is_number_integer()) return std::to_string(j.get<long long>());
   if (j.is_number_unsigned()) return std::to_string(j.get<unsigned long long>());
   if (j.is_number_float()) return j.dump();
-  wrong_type(j, "a string, number or boolean", pointer);
+  wrong_type(j, "a string, number or boolean", at);
 }
 
-match::PrincipalSpec parse_principal(const json& j, const std::string& pointer) {
+match::PrincipalSpec parse_principal(const json& j, const Loc& at) {
   match::PrincipalSpec spec;
   if (j.is_string()) {
     if (j.get<std::string>() != "*") {
-      throw ParseError(codes::kWrongType, "a principal given as a string must be \"*\"; use {\"AWS\": ...}", pointer);
+      throw ParseError(codes::kWrongType, "a principal given as a string must be \"*\"; use {\"AWS\": ...}", at.str());
     }
     spec.wildcard = true;
     return spec;
   }
-  if (!j.is_object()) wrong_type(j, "\"*\" or an object such as {\"AWS\": ...}", pointer);
+  if (!j.is_object()) wrong_type(j, "\"*\" or an object such as {\"AWS\": ...}", at);
   for (const auto& [type, value] : j.items()) {
-    const std::string p = child(pointer, type);
-    std::vector<std::string> values = string_list(value, p);
+    const Loc p(at, type);
+    const std::vector<std::string_view> values = string_list(value, p);
     std::vector<std::string>* target = nullptr;
     if (type == "AWS") target = &spec.aws;
     else if (type == "Service") target = &spec.service;
@@ -136,50 +152,51 @@ match::PrincipalSpec parse_principal(const json& j, const std::string& pointer) 
     else if (type == "CanonicalUser") target = &spec.canonical_user;
     else {
       throw ParseError(codes::kUnknownPrincipalType,
-                       "unknown principal type \"" + type + "\" (expected AWS, Service, Federated or CanonicalUser)", p);
+                       "unknown principal type \"" + type + "\" (expected AWS, Service, Federated or CanonicalUser)", p.str());
     }
-    for (auto& v : values) {
+    for (const auto v : values) {
       if (v == "*") spec.wildcard = true;
-      target->push_back(std::move(v));
+      target->emplace_back(v);
     }
   }
   return spec;
 }
 
-condition::ConditionBlock parse_condition(const json& j, const std::string& pointer, bool variables) {
+condition::ConditionBlock parse_condition(const json& j, const Loc& at, bool variables) {
   condition::ConditionBlock block;
-  if (!j.is_object()) wrong_type(j, "an object of condition operators", pointer);
+  if (!j.is_object()) wrong_type(j, "an object of condition operators", at);
   for (const auto& item : j.items()) {
     const std::string op_name = item.key();  // a named copy: lambdas below capture it
     const auto& keys = item.value();
-    const std::string op_pointer = child(pointer, op_name);
+    const Loc op_at(at, item.key());
     auto op = condition::Operator::parse(op_name);
     if (!op) {
-      throw ParseError(codes::kUnknownConditionOperator, "unknown condition operator \"" + op_name + "\"", op_pointer);
+      throw ParseError(codes::kUnknownConditionOperator, "unknown condition operator \"" + op_name + "\"", op_at.str());
     }
-    if (!keys.is_object()) wrong_type(keys, "an object of condition keys", op_pointer);
+    if (!keys.is_object()) wrong_type(keys, "an object of condition keys", op_at);
     for (const auto& [key, raw_values] : keys.items()) {
-      const std::string key_pointer = child(op_pointer, key);
+      const Loc key_at(op_at, key);
       condition::ConditionClause clause;
       clause.op = *op;
       clause.key = key;
       clause.key_lower = condition::to_lower_ascii(key);
       clause.key_hash = condition::RequestContext::key_hash(clause.key_lower);
-      auto add = [&](const json& v, const std::string& p) {
+      auto add = [&](const json& v, const Loc& p) {
         std::string text = scalar_text(v, p);
         if (variables && v.is_string()) check_variables(text, p);
         auto compiled = condition::compile_value(*op, text, variables);
         if (!compiled) {
           throw ParseError(codes::kInvalidConditionValue,
-                           "\"" + text + "\" is not a valid value for " + op_name, p);
+                           "\"" + text + "\" is not a valid value for " + op_name, p.str());
         }
         clause.has_variables |= compiled->pattern.has_variables() || (compiled->arn && compiled->arn->has_variables());
         clause.values.push_back(std::move(*compiled));
       };
       if (raw_values.is_array()) {
-        for (std::size_t i = 0; i < raw_values.size(); ++i) add(raw_values[i], child(key_pointer, i));
+        clause.values.reserve(raw_values.size());
+        for (std::size_t i = 0; i < raw_values.size(); ++i) add(raw_values[i], Loc(key_at, i));
       } else {
-        add(raw_values, key_pointer);
+        add(raw_values, key_at);
       }
       block.clauses.push_back(std::move(clause));
     }
@@ -187,14 +204,14 @@ condition::ConditionBlock parse_condition(const json& j, const std::string& poin
   return block;
 }
 
-Statement parse_statement(const json& j, const std::string& pointer, std::size_t index, bool variables) {
-  if (!j.is_object()) wrong_type(j, "a statement object", pointer);
+Statement parse_statement(const json& j, const Loc& at, std::size_t index, bool variables) {
+  if (!j.is_object()) wrong_type(j, "a statement object", at);
   Statement st;
   st.index = index;
-  st.json_pointer = pointer;
+  st.json_pointer = at.str();
   bool has_effect = false, has_action = false;
   for (const auto& [name, value] : j.items()) {
-    const std::string p = child(pointer, name);
+    const Loc p(at, name);
     if (name == "Sid") {
       if (!value.is_string()) wrong_type(value, "a string", p);
       st.sid = value.get<std::string>();
@@ -203,16 +220,18 @@ Statement parse_statement(const json& j, const std::string& pointer, std::size_t
       const auto effect = value.get<std::string>();
       if (effect == "Allow") st.effect = Effect::kAllow;
       else if (effect == "Deny") st.effect = Effect::kDeny;
-      else throw ParseError(codes::kInvalidEffect, "Effect must be \"Allow\" or \"Deny\", not \"" + effect + "\"", p);
+      else throw ParseError(codes::kInvalidEffect, "Effect must be \"Allow\" or \"Deny\", not \"" + effect + "\"", p.str());
       has_effect = true;
     } else if (name == "Action" || name == "NotAction") {
       if (has_action) {
-        throw ParseError(codes::kConflictingElements, "a statement has either Action or NotAction, not both", p);
+        throw ParseError(codes::kConflictingElements, "a statement has either Action or NotAction, not both", p.str());
       }
       has_action = true;
       st.not_action = name == "NotAction";
       bool any_service = st.not_action;
-      for (const auto& a : string_list(value, p)) {
+      const auto actions = string_list(value, p);
+      st.actions.reserve(actions.size());
+      for (const std::string_view a : actions) {
         st.actions.push_back(match::Pattern::compile(a, {true, false, true}));
         const std::size_t colon = a.find(':');
         const std::string_view service = std::string_view(a).substr(0, colon);
@@ -220,7 +239,11 @@ Statement parse_statement(const json& j, const std::string& pointer, std::size_t
           any_service = true;
           continue;
         }
-        const std::uint32_t h = Statement::service_hash(condition::to_lower_ascii(a));
+        std::uint32_t h = 2166136261u;  // Statement::service_hash of the lower-cased prefix
+        for (const char c : service) {
+          h ^= static_cast<unsigned char>(condition::lower_ascii(c));
+          h *= 16777619u;
+        }
         bool seen = false;
         for (std::uint8_t i = 0; i < st.service_count; ++i) seen |= st.service_hashes[i] == h;
         if (seen) continue;
@@ -233,18 +256,19 @@ Statement parse_statement(const json& j, const std::string& pointer, std::size_t
       if (any_service) st.service_count = 0;
     } else if (name == "Resource" || name == "NotResource") {
       if (st.has_resource) {
-        throw ParseError(codes::kConflictingElements, "a statement has either Resource or NotResource, not both", p);
+        throw ParseError(codes::kConflictingElements, "a statement has either Resource or NotResource, not both", p.str());
       }
       st.has_resource = true;
       st.not_resource = name == "NotResource";
       const auto resources = string_list(value, p);
+      st.resources.reserve(resources.size());
       for (std::size_t i = 0; i < resources.size(); ++i) {
-        if (variables) check_variables(resources[i], value.is_array() ? child(p, i) : p);
+        if (variables) check_variables(resources[i], value.is_array() ? Loc(p, i) : p);
         st.resources.push_back(match::ResourcePattern::compile(resources[i], variables));
       }
     } else if (name == "Principal" || name == "NotPrincipal") {
       if (st.has_principal) {
-        throw ParseError(codes::kConflictingElements, "a statement has either Principal or NotPrincipal, not both", p);
+        throw ParseError(codes::kConflictingElements, "a statement has either Principal or NotPrincipal, not both", p.str());
       }
       st.has_principal = true;
       st.not_principal = name == "NotPrincipal";
@@ -252,11 +276,11 @@ Statement parse_statement(const json& j, const std::string& pointer, std::size_t
     } else if (name == "Condition") {
       st.condition = parse_condition(value, p, variables);
     } else {
-      throw ParseError(codes::kUnknownElement, "unknown statement element \"" + name + "\"", p);
+      throw ParseError(codes::kUnknownElement, "unknown statement element \"" + name + "\"", p.str());
     }
   }
-  if (!has_effect) throw ParseError(codes::kMissingEffect, "the statement has no Effect", pointer);
-  if (!has_action) throw ParseError(codes::kMissingAction, "the statement has neither Action nor NotAction", pointer);
+  if (!has_effect) throw ParseError(codes::kMissingEffect, "the statement has no Effect", at.str());
+  if (!has_action) throw ParseError(codes::kMissingAction, "the statement has neither Action nor NotAction", at.str());
   return st;
 }
 
@@ -274,12 +298,13 @@ std::shared_ptr<Policy> Policy::parse(std::string_view text, std::string name) {
   } catch (const json::exception& e) {  // parse errors, and numbers beyond double range (out_of_range)
     throw ParseError(codes::kInvalidJson, "not valid JSON: " + std::string(e.what()), "");
   }
-  if (!doc.is_object()) wrong_type(doc, "a policy object", "");
+  const Loc root;
+  if (!doc.is_object()) wrong_type(doc, "a policy object", root);
 
   Version version = Version::kNone;
   std::string id;
   if (auto it = doc.find("Version"); it != doc.end()) {
-    if (!it->is_string()) wrong_type(*it, "a string", "/Version");
+    if (!it->is_string()) wrong_type(*it, "a string", Loc(root, "Version"));
     const auto v = it->get<std::string>();
     if (v == "2012-10-17") version = Version::k2012_10_17;
     else if (v == "2008-10-17") version = Version::k2008_10_17;
@@ -288,22 +313,23 @@ std::shared_ptr<Policy> Policy::parse(std::string_view text, std::string name) {
   const bool variables = version == Version::k2012_10_17;
   std::vector<Statement> statements;
   bool has_statement = false;
+  const Loc statement_at(root, "Statement");
   for (const auto& [key, value] : doc.items()) {
     if (key == "Version") continue;
     if (key == "Id") {
-      if (!value.is_string()) wrong_type(value, "a string", "/Id");
+      if (!value.is_string()) wrong_type(value, "a string", Loc(root, "Id"));
       id = value.get<std::string>();
     } else if (key == "Statement") {
       has_statement = true;
       if (value.is_array()) {
         for (std::size_t i = 0; i < value.size(); ++i) {
-          statements.push_back(parse_statement(value[i], child("/Statement", i), i, variables));
+          statements.push_back(parse_statement(value[i], Loc(statement_at, i), i, variables));
         }
       } else {
-        statements.push_back(parse_statement(value, "/Statement", 0, variables));
+        statements.push_back(parse_statement(value, statement_at, 0, variables));
       }
     } else {
-      throw ParseError(codes::kUnknownElement, "unknown policy element \"" + key + "\"", child("", key));
+      throw ParseError(codes::kUnknownElement, "unknown policy element \"" + key + "\"", Loc(root, key).str());
     }
   }
   if (!has_statement) throw ParseError(codes::kMissingStatement, "the policy has no Statement", "");

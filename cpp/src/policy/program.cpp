@@ -188,8 +188,7 @@ struct Builder {
       a.seg_length[i] = static_cast<std::uint8_t>(part.size());
       a.seg_offset[i] = off;
     }
-    const match::Pattern last = match::Pattern::compile(parts[static_cast<std::size_t>(n - 1)], {true, false, false});
-    a.last = pat(last, 0, false);
+    a.last = plain(parts[static_cast<std::size_t>(n - 1)]);
     if (a.last.shape == Program::Shape::kFull) return a;
     a.part_count = static_cast<std::uint8_t>(n);
     a.kind = Program::Arn::Kind::kSegments;
@@ -214,6 +213,32 @@ struct Builder {
     }
     whos.push_back(w);
     return true;
+  }
+
+  // A pattern whose only special characters are `*` and `?` (no policy variables), classified
+  // the way match::Pattern::compile shapes it.
+  Program::Pat plain(std::string_view text) {
+    Program::Pat p{};
+    if (text.size() > kMaxOffset) return full_pat(0);
+    if (!text.empty() && text.find_first_not_of('*') == std::string_view::npos) {
+      p.shape = Program::Shape::kMatchAll;
+      return p;
+    }
+    const std::size_t lead = text.find_first_not_of('*');  // stars before the literal
+    const std::size_t end = text.find_last_not_of('*');
+    const std::string_view literal = text.empty() ? text : text.substr(lead, end + 1 - lead);
+    if (literal.find_first_of("*?") != std::string_view::npos) {
+      p.shape = Program::Shape::kGlob;
+      if (!intern(text, &p.offset)) return full_pat(0);
+      p.length = static_cast<std::uint16_t>(text.size());
+      return p;
+    }
+    const bool star_before = lead > 0, star_after = !text.empty() && end + 1 < text.size();
+    p = exact(literal);
+    if (p.shape == Program::Shape::kFull) return p;
+    p.shape = star_before ? (star_after ? Program::Shape::kContains : Program::Shape::kSuffix)
+                          : (star_after ? Program::Shape::kPrefix : Program::Shape::kExact);
+    return p;
   }
 
   Program::Pat exact(std::string_view text) {
@@ -310,8 +335,15 @@ struct Builder {
 }  // namespace
 
 Program::Program(const std::vector<Statement>& statements) {
-  Builder b;
-  b.stmts.reserve(statements.size());
+  // One builder per thread, cleared between programs: its vectors keep their capacity.
+  thread_local Builder b;
+  b.stmts.clear();
+  b.pats.clear();
+  b.arns.clear();
+  b.whos.clear();
+  b.conds.clear();
+  b.values.clear();
+  b.chars.clear();
   for (const Statement& st : statements) {
     Stmt s{};
     s.flags = static_cast<std::uint16_t>((st.effect == Effect::kDeny ? kDeny : 0) | (st.not_action ? kNotAction : 0) |
