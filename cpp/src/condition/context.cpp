@@ -4,8 +4,6 @@
 
 namespace accessgraph::condition {
 
-char lower_ascii(char c) noexcept { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
 std::string to_lower_ascii(std::string_view s) {
   std::string out(s);
   for (auto& c : out) c = lower_ascii(c);

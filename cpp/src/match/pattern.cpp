@@ -49,6 +49,24 @@ bool starts_with_at(std::string_view s, std::size_t pos, std::string_view lit, b
 Pattern Pattern::compile(std::string_view text, const PatternOptions& options) {
   Pattern p;
   p.text_ = std::string(text);
+  // Fast path: plain text, or plain text then one `*` (most actions and values).
+  {
+    const bool star_end = options.wildcards && !text.empty() && text.back() == '*';
+    const std::string_view body = star_end ? text.substr(0, text.size() - 1) : text;
+    const bool plain = (!options.wildcards || body.find_first_of("*?") == std::string_view::npos) &&
+                       (!options.variables || body.find('$') == std::string_view::npos);
+    if (plain && !(star_end && body.empty())) {
+      p.literals_ = std::string(body);
+      if (options.lowercase) {
+        for (char& c : p.literals_) c = lower_ascii(c);
+      }
+      p.has_wildcards_ = star_end;
+      p.shape_ = star_end ? Shape::kPrefix : Shape::kExact;
+      p.head_length_ = static_cast<std::uint8_t>(p.literals_.size() < 8 ? p.literals_.size() : 8);
+      p.head_ = load_head(p.literals_.data(), p.head_length_);
+      return p;
+    }
+  }
   auto add_literal = [&p, &options](std::string_view lit) {
     if (lit.empty()) return;
     if (!p.tokens_.empty() && p.tokens_.back().kind == Kind::kLiteral &&

@@ -1,6 +1,7 @@
 // Policy JSON -> compiled Policy. The only place (with io/) that touches JSON.
 #include "accessgraph/policy/policy.hpp"
 
+#include <cstring>
 #include <nlohmann/json.hpp>
 
 #include "accessgraph/policy/parse_error.hpp"
@@ -65,19 +66,26 @@ const char* type_name(const json& j) {
 // Rejects nesting deeper than `limit` before the recursive JSON parser sees the text.
 void check_json_depth(std::string_view text, int limit) {
   int depth = 0;
-  bool in_string = false;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (in_string) {
-      if (c == '\\') ++i;
-      else if (c == '"') in_string = false;
-      continue;
-    }
-    if (c == '"') in_string = true;
-    else if (c == '[' || c == '{') {
+  const char* const begin = text.data();
+  const char* const end = begin + text.size();
+  for (const char* p = begin; p < end; ++p) {
+    const char c = *p;
+    if (c == '"') {
+      // Skip the string: the next quote not escaped by an odd run of backslashes.
+      const char* q = p + 1;
+      while (true) {
+        q = static_cast<const char*>(std::memchr(q, '"', static_cast<std::size_t>(end - q)));
+        if (q == nullptr) return;  // unterminated: the JSON parser reports it
+        std::size_t slashes = 0;
+        for (const char* b = q - 1; b > p && *b == '\\'; --b) ++slashes;
+        if (slashes % 2 == 0) break;
+        ++q;
+      }
+      p = q;
+    } else if (c == '[' || c == '{') {
       if (++depth > limit) {
         throw ParseError(codes::kTooDeep, "JSON nesting deeper than " + std::to_string(limit) +
-                                              " levels (at byte " + std::to_string(i) + ")", "");
+                                              " levels (at byte " + std::to_string(p - begin) + ")", "");
       }
     } else if (c == ']' || c == '}') {
       --depth;
@@ -322,6 +330,7 @@ std::shared_ptr<Policy> Policy::parse(std::string_view text, std::string name) {
     } else if (key == "Statement") {
       has_statement = true;
       if (value.is_array()) {
+        statements.reserve(value.size());
         for (std::size_t i = 0; i < value.size(); ++i) {
           statements.push_back(parse_statement(value[i], Loc(statement_at, i), i, variables));
         }

@@ -51,6 +51,6 @@ class RequestContext {
 };
 
 std::string to_lower_ascii(std::string_view s);
-char lower_ascii(char c) noexcept;
+inline char lower_ascii(char c) noexcept { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
 }  // namespace accessgraph::condition
