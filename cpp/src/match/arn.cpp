@@ -73,7 +73,7 @@ ArnPattern ArnPattern::compile(std::string_view text, bool variables) {
     std::string_view part = parts[static_cast<std::size_t>(i)];
     if (part == "*") {
       seg.kind = Segment::Kind::kAny;
-    } else if (part.find_first_of("*?") == std::string_view::npos &&
+    } else if (!has_wildcard(part) &&
                !(variables && part.find("${") != std::string_view::npos)) {
       seg.offset = static_cast<std::uint32_t>(part.data() - text.data());
       if (part.size() <= 16) {

@@ -53,7 +53,7 @@ Pattern Pattern::compile(std::string_view text, const PatternOptions& options) {
   {
     const bool star_end = options.wildcards && !text.empty() && text.back() == '*';
     const std::string_view body = star_end ? text.substr(0, text.size() - 1) : text;
-    const bool plain = (!options.wildcards || body.find_first_of("*?") == std::string_view::npos) &&
+    const bool plain = (!options.wildcards || !has_wildcard(body)) &&
                        (!options.variables || body.find('$') == std::string_view::npos);
     if (plain && !(star_end && body.empty())) {
       p.literals_ = std::string(body);

@@ -1,14 +1,84 @@
 // Policy JSON -> compiled Policy. The only place (with io/) that touches JSON.
 #include "accessgraph/policy/policy.hpp"
 
+#include <algorithm>
 #include <cstring>
+#include <map>
+#include <memory>
 #include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
 
 #include "accessgraph/policy/parse_error.hpp"
 
 namespace accessgraph::policy {
 
-using nlohmann::json;
+namespace {
+
+// The document tree of the policy being parsed lives in a per-thread arena that is rewound at the
+// start of every Policy::parse: no malloc/free per JSON node or string. The tree never leaves
+// Policy::parse (everything kept is copied into the compiled Policy), and parse does not recurse.
+class DomArena {
+ public:
+  void* allocate(std::size_t n, std::size_t align) {
+    std::size_t at = (used_ + align - 1) & ~(align - 1);
+    if (current_ == nullptr || at + n > capacity_) {
+      grow(n + align);
+      at = 0;
+    }
+    used_ = at + n;
+    return current_ + at;
+  }
+  // Forgets every allocation; keeps the newest block unless a huge document made it big.
+  void rewind() noexcept {
+    if (blocks_.size() > 1) blocks_.erase(blocks_.begin(), blocks_.end() - 1);
+    if (capacity_ > kKeepBytes) {
+      blocks_.clear();
+      current_ = nullptr;
+      capacity_ = 0;
+    }
+    used_ = 0;
+  }
+
+ private:
+  static constexpr std::size_t kBlockBytes = 256 * 1024;
+  static constexpr std::size_t kKeepBytes = 4 * 1024 * 1024;
+  void grow(std::size_t need) {
+    const std::size_t size = std::max({need, kBlockBytes, capacity_ * 2});
+    blocks_.push_back(std::make_unique<unsigned char[]>(size));
+    current_ = blocks_.back().get();
+    capacity_ = size;
+    used_ = 0;
+  }
+  std::vector<std::unique_ptr<unsigned char[]>> blocks_;
+  unsigned char* current_ = nullptr;
+  std::size_t capacity_ = 0;
+  std::size_t used_ = 0;
+};
+
+thread_local DomArena t_dom_arena;
+
+template <class T>
+struct DomAllocator {
+  using value_type = T;
+  DomAllocator() noexcept = default;
+  template <class U>
+  DomAllocator(const DomAllocator<U>&) noexcept {}  // NOLINT(google-explicit-constructor)
+  T* allocate(std::size_t n) { return static_cast<T*>(t_dom_arena.allocate(n * sizeof(T), alignof(T))); }
+  void deallocate(T*, std::size_t) noexcept {}
+  template <class U>
+  bool operator==(const DomAllocator<U>&) const noexcept { return true; }
+  template <class U>
+  bool operator!=(const DomAllocator<U>&) const noexcept { return false; }
+};
+
+using DomString = std::basic_string<char, std::char_traits<char>, DomAllocator<char>>;
+using json = nlohmann::basic_json<std::map, std::vector, DomString, bool, std::int64_t, std::uint64_t, double, DomAllocator>;
+
+std::string to_std(std::string_view s) { return std::string(s); }
+std::string text_of(const json& j) { return to_std(j.get_ref<const DomString&>()); }
+
+}  // namespace
 
 const char* to_string(Effect e) noexcept { return e == Effect::kAllow ? "Allow" : "Deny"; }
 
@@ -116,13 +186,13 @@ void check_variables(std::string_view text, const Loc& at) {
 std::vector<std::string_view> string_list(const json& j, const Loc& at) {
   std::vector<std::string_view> out;
   if (j.is_string()) {
-    out.push_back(j.get_ref<const std::string&>());
+    out.push_back(j.get_ref<const DomString&>());
   } else if (j.is_array()) {
     if (j.empty()) throw ParseError(codes::kEmptyValue, "the list is empty", at.str());
     out.reserve(j.size());
     for (std::size_t i = 0; i < j.size(); ++i) {
       if (!j[i].is_string()) wrong_type(j[i], "a string", Loc(at, i));
-      out.push_back(j[i].get_ref<const std::string&>());
+      out.push_back(j[i].get_ref<const DomString&>());
     }
   } else {
     wrong_type(j, "a string or a list of strings", at);
@@ -132,18 +202,18 @@ std::vector<std::string_view> string_list(const json& j, const Loc& at) {
 
 // Condition values: strings, numbers and booleans are accepted and used as text.
 std::string scalar_text(const json& j, const Loc& at) {
-  if (j.is_string()) return j.get<std::string>();
+  if (j.is_string()) return text_of(j);
   if (j.is_boolean()) return j.get<bool>() ? "true" : "false";
   if (j.is_number_integer()) return std::to_string(j.get<long long>());
   if (j.is_number_unsigned()) return std::to_string(j.get<unsigned long long>());
-  if (j.is_number_float()) return j.dump();
+  if (j.is_number_float()) return to_std(j.dump());
   wrong_type(j, "a string, number or boolean", at);
 }
 
 match::PrincipalSpec parse_principal(const json& j, const Loc& at) {
   match::PrincipalSpec spec;
   if (j.is_string()) {
-    if (j.get<std::string>() != "*") {
+    if (j.get_ref<const DomString&>() != "*") {
       throw ParseError(codes::kWrongType, "a principal given as a string must be \"*\"; use {\"AWS\": ...}", at.str());
     }
     spec.wildcard = true;
@@ -160,7 +230,7 @@ match::PrincipalSpec parse_principal(const json& j, const Loc& at) {
     else if (type == "CanonicalUser") target = &spec.canonical_user;
     else {
       throw ParseError(codes::kUnknownPrincipalType,
-                       "unknown principal type \"" + type + "\" (expected AWS, Service, Federated or CanonicalUser)", p.str());
+                       "unknown principal type \"" + to_std(type) + "\" (expected AWS, Service, Federated or CanonicalUser)", p.str());
     }
     for (const auto v : values) {
       if (v == "*") spec.wildcard = true;
@@ -174,7 +244,7 @@ condition::ConditionBlock parse_condition(const json& j, const Loc& at, bool var
   condition::ConditionBlock block;
   if (!j.is_object()) wrong_type(j, "an object of condition operators", at);
   for (const auto& item : j.items()) {
-    const std::string op_name = item.key();  // a named copy: lambdas below capture it
+    const std::string op_name = to_std(item.key());  // a named copy: lambdas below capture it
     const auto& keys = item.value();
     const Loc op_at(at, item.key());
     auto op = condition::Operator::parse(op_name);
@@ -222,10 +292,10 @@ Statement parse_statement(const json& j, const Loc& at, std::size_t index, bool 
     const Loc p(at, name);
     if (name == "Sid") {
       if (!value.is_string()) wrong_type(value, "a string", p);
-      st.sid = value.get<std::string>();
+      st.sid = text_of(value);
     } else if (name == "Effect") {
       if (!value.is_string()) wrong_type(value, "\"Allow\" or \"Deny\"", p);
-      const auto effect = value.get<std::string>();
+      const std::string effect = text_of(value);
       if (effect == "Allow") st.effect = Effect::kAllow;
       else if (effect == "Deny") st.effect = Effect::kDeny;
       else throw ParseError(codes::kInvalidEffect, "Effect must be \"Allow\" or \"Deny\", not \"" + effect + "\"", p.str());
@@ -243,7 +313,7 @@ Statement parse_statement(const json& j, const Loc& at, std::size_t index, bool 
         st.actions.push_back(match::Pattern::compile(a, {true, false, true}));
         const std::size_t colon = a.find(':');
         const std::string_view service = std::string_view(a).substr(0, colon);
-        if (colon == std::string::npos || service.find_first_of("*?") != std::string_view::npos) {
+        if (colon == std::string::npos || match::has_wildcard(service)) {
           any_service = true;
           continue;
         }
@@ -284,7 +354,7 @@ Statement parse_statement(const json& j, const Loc& at, std::size_t index, bool 
     } else if (name == "Condition") {
       st.condition = parse_condition(value, p, variables);
     } else {
-      throw ParseError(codes::kUnknownElement, "unknown statement element \"" + name + "\"", p.str());
+      throw ParseError(codes::kUnknownElement, "unknown statement element \"" + to_std(name) + "\"", p.str());
     }
   }
   if (!has_effect) throw ParseError(codes::kMissingEffect, "the statement has no Effect", at.str());
@@ -300,6 +370,7 @@ std::shared_ptr<Policy> Policy::parse(std::string_view text, std::string name) {
                                            std::to_string(kMaxPolicyBytes), "");
   }
   check_json_depth(text, kMaxJsonDepth);
+  t_dom_arena.rewind();
   json doc;
   try {
     doc = json::parse(text.begin(), text.end());
@@ -313,7 +384,7 @@ std::shared_ptr<Policy> Policy::parse(std::string_view text, std::string name) {
   std::string id;
   if (auto it = doc.find("Version"); it != doc.end()) {
     if (!it->is_string()) wrong_type(*it, "a string", Loc(root, "Version"));
-    const auto v = it->get<std::string>();
+    const std::string v = text_of(*it);
     if (v == "2012-10-17") version = Version::k2012_10_17;
     else if (v == "2008-10-17") version = Version::k2008_10_17;
     else throw ParseError(codes::kUnsupportedVersion, "Version must be \"2012-10-17\" or \"2008-10-17\", not \"" + v + "\"", "/Version");
@@ -326,7 +397,7 @@ std::shared_ptr<Policy> Policy::parse(std::string_view text, std::string name) {
     if (key == "Version") continue;
     if (key == "Id") {
       if (!value.is_string()) wrong_type(value, "a string", Loc(root, "Id"));
-      id = value.get<std::string>();
+      id = text_of(value);
     } else if (key == "Statement") {
       has_statement = true;
       if (value.is_array()) {
@@ -338,7 +409,7 @@ std::shared_ptr<Policy> Policy::parse(std::string_view text, std::string name) {
         statements.push_back(parse_statement(value, statement_at, 0, variables));
       }
     } else {
-      throw ParseError(codes::kUnknownElement, "unknown policy element \"" + key + "\"", Loc(root, key).str());
+      throw ParseError(codes::kUnknownElement, "unknown policy element \"" + to_std(key) + "\"", Loc(root, key).str());
     }
   }
   if (!has_statement) throw ParseError(codes::kMissingStatement, "the policy has no Statement", "");

@@ -182,7 +182,7 @@ struct Builder {
     for (int i = 0; i + 1 < n; ++i) {
       const std::string_view part = parts[static_cast<std::size_t>(i)];
       if (part == "*") continue;
-      if (part.find_first_of("*?") != std::string_view::npos || part.size() > 255) return a;
+      if (match::has_wildcard(part) || part.size() > 255) return a;
       const auto bit = static_cast<std::uint8_t>(1u << i);
       if (inline_used + part.size() <= Program::kInlineSegmentBytes) {
         if (!part.empty()) std::memcpy(a.text + inline_used, part.data(), part.size());
@@ -234,7 +234,7 @@ struct Builder {
     const std::size_t lead = text.find_first_not_of('*');  // stars before the literal
     const std::size_t end = text.find_last_not_of('*');
     const std::string_view literal = text.empty() ? text : text.substr(lead, end + 1 - lead);
-    if (literal.find_first_of("*?") != std::string_view::npos) {
+    if (match::has_wildcard(literal)) {
       p.shape = Program::Shape::kGlob;
       if (!intern(text, &p.offset)) return full_pat(0);
       p.length = static_cast<std::uint16_t>(text.size());

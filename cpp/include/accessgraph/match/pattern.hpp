@@ -72,6 +72,14 @@ class Pattern {
   std::string text_;
 };
 
+// `s` holds a `*` or `?` (a plain loop: std::string_view::find_first_of calls memchr per character).
+inline bool has_wildcard(std::string_view s) noexcept {
+  for (const char c : s) {
+    if (c == '*' || c == '?') return true;
+  }
+  return false;
+}
+
 // Case-insensitive ASCII equality.
 bool iequals(std::string_view a, std::string_view b) noexcept;
 
