@@ -178,22 +178,15 @@ struct Builder {
     if (has_variables || text.substr(0, 4) != "arn:") return a;
     std::array<std::string_view, 6> parts;
     const int n = match::split_arn(text, parts);
-    std::size_t inline_used = 0;
     for (int i = 0; i + 1 < n; ++i) {
       const std::string_view part = parts[static_cast<std::size_t>(i)];
       if (part == "*") continue;
       if (match::has_wildcard(part) || part.size() > 255) return a;
-      const auto bit = static_cast<std::uint8_t>(1u << i);
-      if (inline_used + part.size() <= Program::kInlineSegmentBytes) {
-        if (!part.empty()) std::memcpy(a.text + inline_used, part.data(), part.size());
-        a.seg_at[i] = static_cast<std::uint16_t>(inline_used);
-        inline_used += part.size();
-      } else {
-        if (!intern(part, &a.seg_at[i], true)) return a;
-        a.pool_mask = static_cast<std::uint8_t>(a.pool_mask | bit);
-      }
-      a.exact_mask = static_cast<std::uint8_t>(a.exact_mask | bit);
+      std::uint16_t off = 0;
+      if (!intern(part, &off, true)) return a;
+      a.exact_mask = static_cast<std::uint8_t>(a.exact_mask | (1u << i));
       a.seg_length[i] = static_cast<std::uint8_t>(part.size());
+      a.seg_offset[i] = off;
     }
     a.last = plain(parts[static_cast<std::size_t>(n - 1)]);
     if (a.last.shape == Program::Shape::kFull) return a;
@@ -552,11 +545,10 @@ bool Program::match_arn(const Arn& r, const match::SplitArn& arn) const noexcept
   if (arn.count < r.part_count) return false;
   const int last = r.part_count - 1;
   for (int k = 0; k < last; ++k) {
-    const unsigned bit = 1u << k;
-    if (!(r.exact_mask & bit)) continue;
+    if (!(r.exact_mask & (1u << k))) continue;
     const std::string_view v = arn.parts[static_cast<std::size_t>(k)];
     if (v.size() != r.seg_length[k]) return false;
-    const char* expected = (r.pool_mask & bit) ? chars() + r.seg_at[k] : r.text + r.seg_at[k];
+    const char* expected = chars() + r.seg_offset[k];
     for (std::size_t i = 0; i < v.size(); ++i) {  // segments are short: no call to memcmp
       if (v[i] != expected[i]) return false;
     }

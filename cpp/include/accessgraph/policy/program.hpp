@@ -74,20 +74,15 @@ class Program {
                                // are compared without reading `chars`
   };
 
-  // A resource pattern: 72 bytes. ARN-shaped patterns without variables compare the first five
-  // segments (`*` or exact text) and match the rest with `last`. The exact segments' text is kept
-  // inline while it fits (partition, service, region and account usually do).
-  static constexpr std::size_t kInlineSegmentBytes = 24;
+  // A resource pattern: 48 bytes. ARN-shaped patterns without variables compare the first five
+  // segments (`*` or exact text) and match the rest with `last`.
   struct Arn {
     enum class Kind : std::uint8_t { kMatchAll, kSegments, kFull } kind;
     std::uint8_t part_count;
     std::uint8_t exact_mask;        // bit i: segment i is exact text (else `*`)
-    std::uint8_t pool_mask;         // bit i: segment i's text is in `chars` (else in `text`)
     std::uint8_t seg_length[5];
-    std::uint8_t reserved;
-    std::uint16_t seg_at[5];        // offset into `text` or `chars`
+    std::uint16_t seg_offset[5];
     std::uint16_t full_index;       // kFull: the pattern's index in its statement's list
-    char text[kInlineSegmentBytes];
     Pat last;
   };
 
