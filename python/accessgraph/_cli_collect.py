@@ -7,6 +7,7 @@ from typing import Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from .cli import _fail, app, err
@@ -58,20 +59,21 @@ def collect_cmd(
         # Only the first call (sts:GetCallerIdentity) or the session itself can raise: bad profile or credentials.
         raise _fail(str(e), "check --profile and the credentials (aws sts get-caller-identity)") from None
 
-    console = Console(highlight=False)
+    # soft_wrap: a path is never broken across lines (the terminal wraps); markup off: a path may hold "[".
+    console = Console(highlight=False, emoji=False, soft_wrap=True)
     console.print(f"wrote {out}: account {report.collector_account_id}, {len(report.accounts)} account(s) collected, "
                   f"regions {', '.join(report.regions)}, organization "
                   f"{'collected' if report.organization_collected else 'not collected'}, "
-                  f"{report.calls} calls, {report.files_written} files")
+                  f"{report.calls} calls, {report.files_written} files", markup=False)
     for note in report.notes:
-        console.print(f"[yellow]note:[/] {note}", markup=True)
+        console.print(f"[yellow]note:[/] {escape(note)}", markup=True)
     if report.errors:
         t = Table(title=f"{len(report.errors)} failed call(s): their data is unknown (not absent)")
         t.add_column("file", overflow="fold")
         t.add_column("code")
         t.add_column("operation")
         for failed in report.errors[:show]:
-            t.add_row(failed.path, failed.code, failed.operation)
+            t.add_row(escape(failed.path), escape(failed.code), escape(failed.operation))
         console.print(t)
         if len(report.errors) > show:
             console.print(f"… {len(report.errors) - show} more (see the .error.txt files)")

@@ -6,8 +6,9 @@
 // which is what bounds throughput when many different policies are evaluated.
 //
 // The full model (policy::Statement) stays the reference: the program is derived from it once, and
-// every pattern that does not fit a compact shape (policy variables, general globs, very long
-// text) is matched by the full model's own pattern, found by index; so is every NotPrincipal
+// every pattern that does not fit a compact shape (policy variables or `${*}`-style escapes, text
+// beyond the 64 KiB a program addresses) is matched by the full model's own pattern, found by
+// index; so is every NotPrincipal
 // element and every condition clause with a policy variable. Clause semantics (absent keys,
 // ...IfExists, set qualifiers) are one template shared with the full model
 // (condition::clause_holds).
@@ -188,5 +189,12 @@ class Program {
   std::size_t count_ = 0;
   std::uint32_t pats_at_ = 0, arns_at_ = 0, whos_at_ = 0, conds_at_ = 0, values_at_ = 0, chars_at_ = 0;
 };
+
+static_assert(sizeof(Program::Stmt) == 44, "documented size");
+static_assert(sizeof(Program::Pat) == 24, "documented size");
+static_assert(sizeof(Program::Arn) == 48, "documented size");
+static_assert(sizeof(Program::Who) == 16, "documented size");
+static_assert(sizeof(Program::Cond) == 24, "documented size");
+static_assert(sizeof(Program::CondValue) == 24, "documented size");
 
 }  // namespace accessgraph::policy
