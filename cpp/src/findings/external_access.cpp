@@ -183,8 +183,6 @@ struct Grant {
   std::set<std::string> open_keys;
 };
 
-std::string key_of(const Grant& g) { return g.principal_type + "|" + g.principal_value; }
-
 std::uint64_t fnv1a(const std::string& s) {
   std::uint64_t h = 1469598103934665603ULL;
   for (char c : s) {
