@@ -97,8 +97,9 @@ PolicyScan scan(const Policy& p, PolicyKind kind, const Probe& probe, bool resou
   const std::uint32_t service = probe.service;
   const match::SplitArn& resource = probe.resource;
   const bool request_is_star = probe.resource_is_star;
-  // Action and resource are matched on the policy's compact program; principals, conditions and
-  // explanations read the full statement (policy/program.hpp).
+  // Statements are matched on the policy's compact program (policy/program.hpp); the full
+  // statement serves NotPrincipal, open-world conditions, what the program leaves to it, and the
+  // explanation.
   const policy::Program& program = p.program();
   const std::size_t n = program.size();
   for (std::size_t i = 0; i < n; ++i) {
