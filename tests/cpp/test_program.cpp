@@ -268,3 +268,54 @@ TEST(Program, PoliciesParsedOnSeveralThreadsOutliveThem) {
 }
 
 }  // namespace
+
+namespace {
+
+// Past the compact form's 16-bit limits (more than 65,535 actions in a statement; a character pool
+// beyond 64 KiB) the program hands the elements to the full model: same answers.
+TEST(Program, ElementsPastTheCompactLimitsFallBackToTheFullModel) {
+  json actions = json::array();
+  for (int i = 0; i < 70000; ++i) actions.push_back("s:" + std::to_string(i));
+  json resources = json::array();
+  for (int i = 0; i < 1500; ++i) resources.push_back("arn:aws:s3:::bucket-" + std::to_string(i) + "/long/enough/prefix/*");
+  json doc = {{"Version", "2012-10-17"},
+              {"Statement", {{{"Effect", "Allow"}, {"Action", actions}, {"Resource", "*"}},
+                             {{"Effect", "Deny"}, {"Action", "s3:GetObject"}, {"Resource", resources}},
+                             {{"Effect", "Allow"}, {"Action", {"s3:GetObject", "s3:PutObject"}}, {"Resource", resources}}}}};
+  const std::string text = doc.dump();
+  ASSERT_LT(text.size(), ag::policy::kMaxPolicyBytes);
+  const auto policy = ag::policy::Policy::parse(text);
+  const auto& program = policy->program();
+  EXPECT_NE(program.statement(0).flags & ag::policy::Program::kFullAction, 0);
+  struct Case {
+    std::string action, resource;
+    bool action0, resource2;
+  };
+  const std::vector<Case> cases = {
+      {"s:69999", "*", true, false},
+      {"s:70000", "*", false, false},
+      {"s3:putobject", "arn:aws:s3:::bucket-3/long/enough/prefix/k", false, true},
+      {"s3:putobject", "arn:aws:s3:::bucket-1499/long/enough/prefix/k", false, true},
+      {"s3:putobject", "arn:aws:s3:::bucket-1500/long/enough/prefix/k", false, false},
+  };
+  const ag::condition::RequestContext ctx;
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.action + " " + c.resource);
+    const auto arn = ag::match::SplitArn::of(c.resource);
+    const auto& st0 = policy->statements()[0];
+    const auto& st2 = policy->statements()[2];
+    EXPECT_EQ(program.matches_action(program.statement(0), c.action, st0), c.action0);
+    EXPECT_EQ(st0.matches_action(c.action), c.action0);
+    EXPECT_EQ(program.matches_resource(program.statement(2), arn, c.resource == "*", ctx, st2), c.resource2);
+    EXPECT_EQ(st2.matches_resource(arn, ctx), c.resource2);
+  }
+  ag::eval::PolicySet ps;
+  ps.identity_policies.push_back(policy);
+  const auto allowed = ag::eval::Request::make("arn:aws:iam::111122223333:user/u", "s:123", "*");
+  EXPECT_EQ(ag::eval::evaluate(allowed, ps), ag::eval::DecisionKind::kAllowed);
+  const auto denied = ag::eval::Request::make("arn:aws:iam::111122223333:user/u", "s3:GetObject",
+                                              "arn:aws:s3:::bucket-17/long/enough/prefix/k", "", "111122223333");
+  EXPECT_EQ(ag::eval::evaluate(denied, ps), ag::eval::DecisionKind::kExplicitlyDenied);
+}
+
+}  // namespace
