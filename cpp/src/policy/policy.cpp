@@ -317,11 +317,7 @@ Statement parse_statement(const json& j, const Loc& at, std::size_t index, bool 
           any_service = true;
           continue;
         }
-        std::uint32_t h = 2166136261u;  // Statement::service_hash of the lower-cased prefix
-        for (const char c : service) {
-          h ^= static_cast<unsigned char>(condition::lower_ascii(c));
-          h *= 16777619u;
-        }
+        const std::uint32_t h = Statement::service_hash(service);
         bool seen = false;
         for (std::uint8_t i = 0; i < st.service_count; ++i) seen |= st.service_hashes[i] == h;
         if (seen) continue;
@@ -416,11 +412,11 @@ std::shared_ptr<Policy> Policy::parse(std::string_view text, std::string name) {
   return std::make_shared<Policy>(std::move(name), std::move(id), version, std::move(statements));
 }
 
-std::uint32_t Statement::service_hash(std::string_view action_lower) noexcept {
-  std::uint32_t h = 2166136261u;  // FNV-1a over the service prefix
-  for (char c : action_lower) {
+std::uint32_t Statement::service_hash(std::string_view action) noexcept {
+  std::uint32_t h = 2166136261u;  // FNV-1a over the lower-cased service prefix
+  for (char c : action) {
     if (c == ':') break;
-    h ^= static_cast<unsigned char>(c);
+    h ^= static_cast<unsigned char>(condition::lower_ascii(c));
     h *= 16777619u;
   }
   return h;

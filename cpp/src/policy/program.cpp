@@ -128,15 +128,15 @@ struct Builder {
   Program::Pat pat(const match::Pattern& pattern, std::size_t index, bool lowercase) {
     using S = match::Pattern::Shape;
     Program::Pat p{};
-    const std::string_view lit = pattern.literal();
     if (index > kMaxOffset || pattern.text().size() > kMaxOffset) return full_pat(index > kMaxOffset ? 0 : index);
     if (pattern.has_variables()) return full_pat(index);
+    Program::Shape shape = Program::Shape::kExact;
     switch (pattern.shape()) {
       case S::kMatchAll: p.shape = Program::Shape::kMatchAll; return p;
-      case S::kExact: p.shape = Program::Shape::kExact; break;
-      case S::kPrefix: p.shape = Program::Shape::kPrefix; break;
-      case S::kSuffix: p.shape = Program::Shape::kSuffix; break;
-      case S::kContains: p.shape = Program::Shape::kContains; break;
+      case S::kExact: shape = Program::Shape::kExact; break;
+      case S::kPrefix: shape = Program::Shape::kPrefix; break;
+      case S::kSuffix: shape = Program::Shape::kSuffix; break;
+      case S::kContains: shape = Program::Shape::kContains; break;
       case S::kGeneral: {
         // `*` and `?` with literal text between them (a pattern without variables): the text itself.
         std::string text = pattern.text();
@@ -149,10 +149,9 @@ struct Builder {
         return p;
       }
     }
-    if (!intern(lit, &p.offset)) return full_pat(index);
-    p.length = static_cast<std::uint16_t>(lit.size());
-    p.head_length = static_cast<std::uint8_t>(lit.size() < 16 ? lit.size() : 16);
-    load_head(lit.data(), p.head_length, p.head);
+    p = exact(pattern.literal(), false);
+    if (p.shape == Program::Shape::kFull) return full_pat(index);
+    p.shape = shape;
     return p;
   }
 
@@ -241,10 +240,12 @@ struct Builder {
     return p;
   }
 
-  Program::Pat exact(std::string_view text) {
+  // Literal text as an exact pattern (callers change the shape for prefix, suffix, contains);
+  // `reuse`: see intern().
+  Program::Pat exact(std::string_view text, bool reuse = true) {
     Program::Pat p{};
     p.shape = Program::Shape::kExact;
-    if (text.size() > kMaxOffset || !intern(text, &p.offset, true)) return full_pat(0);
+    if (text.size() > kMaxOffset || !intern(text, &p.offset, reuse)) return full_pat(0);
     p.length = static_cast<std::uint16_t>(text.size());
     p.head_length = static_cast<std::uint8_t>(text.size() < 16 ? text.size() : 16);
     load_head(text.data(), p.head_length, p.head);

@@ -59,7 +59,8 @@ struct Statement {
     }
     return false;
   }
-  static std::uint32_t service_hash(std::string_view action_lower) noexcept;
+  // Hash of the service prefix of `action` (the text before ':'), case-insensitive.
+  static std::uint32_t service_hash(std::string_view action) noexcept;
   bool matches_resource(const match::SplitArn& resource, const condition::RequestContext& ctx) const noexcept;
   bool matches_resource(std::string_view resource, const condition::RequestContext& ctx) const noexcept {
     return matches_resource(match::SplitArn::of(resource), ctx);
