@@ -308,6 +308,41 @@ int run(const Options& opt) {
     eval_rate = rates.median();
     figures.push_back({"eval_decisions_per_s", "evaluate(), compiled policies reused", "decisions/s", eval_rate,
                        rates.best(), rates.wall_median()});
+
+    // Computation vs memory: passes that decide every vector once alternate with passes that
+    // decide it twice in a row. The second decision finds the vector's request and policies in
+    // cache, so the difference in time is what a decision costs when memory is not waited for.
+    // Alternating the two in short passes keeps changes in the machine's speed (other tenants of
+    // the host) out of the difference.
+    Rates cold, warm;  // decisions per CPU second
+    for (int r = 0; r < opt.runs; ++r) {
+      double once = 0, twice = 0;
+      std::size_t rounds = 0;
+      while (once + twice < opt.min_time) {
+        double c0 = thread_cpu_s();
+        for (const auto& v : vectors) sink += static_cast<std::size_t>(ag::eval::evaluate(v.request, v.policies));
+        once += thread_cpu_s() - c0;
+        c0 = thread_cpu_s();
+        for (const auto& v : vectors) {
+          sink += static_cast<std::size_t>(ag::eval::evaluate(v.request, v.policies));
+          sink += static_cast<std::size_t>(ag::eval::evaluate(v.request, v.policies));
+        }
+        twice += thread_cpu_s() - c0;
+        ++rounds;
+      }
+      const double decisions = static_cast<double>(rounds * vectors.size());
+      cold.cpu.push_back(decisions / once);
+      if (twice > once) warm.cpu.push_back(decisions / (twice - once));
+    }
+    if (!warm.cpu.empty()) {
+      const double c = cold.median(), w = warm.median();
+      figures.push_back({"eval_warm_decisions_per_s", "evaluate(), data already in cache (see README)", "decisions/s", w,
+                         warm.best(), 0});
+      out["memory"] = {{"cold_ns", 1e9 / c}, {"warm_ns", 1e9 / w}, {"memory_share", 1 - c / w}};
+      notes.push_back("memory: a decision takes " + fmt(1e9 / c) + " ns when its data is not in cache and " +
+                      fmt(1e9 / w) + " ns when it is; " + fmt(100 * (1 - c / w)) +
+                      "% of the time is spent waiting for memory");
+    }
   }
   if (want("explain")) {
     auto rates = measure([&] {
@@ -411,7 +446,7 @@ int run(const Options& opt) {
       }
     }
     std::printf("%-60s %14s %14s %14s %14s %8s  %s\n", f.label.c_str(), fmt(f.value).c_str(), fmt(f.best).c_str(),
-                fmt(f.wall).c_str(), prev_s.c_str(), ratio_s.c_str(), f.unit.c_str());
+                f.wall > 0 ? fmt(f.wall).c_str() : "-", prev_s.c_str(), ratio_s.c_str(), f.unit.c_str());
     figs[f.key] = {{"label", f.label}, {"unit", f.unit}, {"median", f.value}, {"best", f.best},
                    {"wall_median", f.wall}, {"higher_is_better", f.higher_is_better}};
   }

@@ -250,7 +250,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.cpp_results and args.cpp_results.exists():
         cpp = json.loads(args.cpp_results.read_text())
         names = {"eval_decisions_per_s": "cpp_eval_decisions_per_s", "explain_per_s": "cpp_explain_per_s",
-                 "naive_decisions_per_s": "cpp_naive_decisions_per_s", "managed_parse_ms": "cpp_managed_parse_ms"}
+                 "naive_decisions_per_s": "cpp_naive_decisions_per_s", "managed_parse_ms": "cpp_managed_parse_ms",
+                 "eval_warm_decisions_per_s": "cpp_eval_warm_decisions_per_s"}
         for src, dst in names.items():
             f = cpp.get("figures", {}).get(src)
             if f:

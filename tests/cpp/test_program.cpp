@@ -319,3 +319,39 @@ TEST(Program, ElementsPastTheCompactLimitsFallBackToTheFullModel) {
 }
 
 }  // namespace
+
+namespace {
+
+// The builder shares repeated text in the character pool (ARN segments, condition keys): texts
+// that differ in one character, or only in length, must keep their own copies, also once more
+// distinct texts than the sharing table holds (192) have been seen.
+TEST(Program, SharedPoolTextKeepsSimilarSegmentsApart) {
+  json resources = json::array();
+  for (int i = 0; i < 400; ++i) {
+    const std::string account = "1111222233" + std::to_string(10 + i % 90);  // 12 digits, 90 values
+    const std::string region = i % 2 ? "us-east-1" : "us-east-10";
+    resources.push_back("arn:aws:sqs:" + region + ":" + account + ":q" + std::to_string(i));
+  }
+  json doc = {{"Version", "2012-10-17"},
+              {"Statement", {{{"Effect", "Allow"}, {"Action", "sqs:SendMessage"}, {"Resource", resources}}}}};
+  const auto policy = ag::policy::Policy::parse(doc.dump());
+  const auto& program = policy->program();
+  const auto& st = policy->statements()[0];
+  const ag::condition::RequestContext ctx;
+  std::size_t matched = 0;
+  for (int i = 0; i < 400; ++i) {
+    for (const char* region : {"us-east-1", "us-east-10", "us-east-2"}) {
+      for (int account : {10 + i % 90, 10 + (i + 1) % 90}) {
+        const std::string resource =
+            std::string("arn:aws:sqs:") + region + ":1111222233" + std::to_string(account) + ":q" + std::to_string(i);
+        const auto arn = ag::match::SplitArn::of(resource);
+        const bool full = st.matches_resource(arn, ctx);
+        EXPECT_EQ(program.matches_resource(program.statement(0), arn, false, ctx, st), full) << resource;
+        matched += full;
+      }
+    }
+  }
+  EXPECT_EQ(matched, 400u);  // exactly the listed (region, account, queue) triples
+}
+
+}  // namespace

@@ -1,5 +1,6 @@
 #include "accessgraph/policy/program.hpp"
 
+#include <array>
 #include <atomic>
 #include <cstdlib>
 #include <cstring>
@@ -101,18 +102,61 @@ struct Builder {
   std::vector<Program::CondValue> values;
   std::string chars;
 
+  // Texts already in the pool that `reuse` callers may share: an open-addressing table of 256
+  // slots, emptied for each program by bumping `generation`.
+  struct Slot {
+    std::uint32_t generation = 0;
+    std::uint32_t hash = 0;
+    std::uint16_t offset = 0;
+    std::uint16_t length = 0;
+  };
+  std::array<Slot, 256> slots{};
+  std::uint32_t generation = 0;
+  std::size_t slots_used = 0;
+
+  void reset() {
+    stmts.clear();
+    pats.clear();
+    arns.clear();
+    whos.clear();
+    conds.clear();
+    values.clear();
+    chars.clear();
+    if (++generation == 0) {  // wrapped: forget every slot for real
+      slots.fill(Slot{});
+      generation = 1;
+    }
+    slots_used = 0;
+  }
+
   // Appends `text` to the character pool; false when the pool would outgrow 16-bit offsets.
-  // `reuse`: look for an earlier copy first (ARN segments -- services, regions, accounts -- repeat
-  // within a policy; the search is bounded so that building stays linear).
+  // `reuse`: share an earlier copy of the same text (ARN segments -- services, regions, accounts --
+  // and condition keys repeat within a policy), found in `slots` in constant time.
   bool intern(std::string_view text, std::uint16_t* offset, bool reuse = false) {
     if (chars.size() + text.size() > kMaxOffset) return false;
-    const std::size_t found = text.empty() ? 0 : reuse && chars.size() <= 4096 ? chars.find(text) : std::string::npos;
-    if (found != std::string::npos) {
-      *offset = static_cast<std::uint16_t>(found);
-      return true;
+    Slot* free_slot = nullptr;
+    std::uint32_t h = 2166136261u;
+    if (reuse && !text.empty()) {
+      for (const char c : text) h = (h ^ static_cast<unsigned char>(c)) * 16777619u;
+      for (std::size_t probe = 0, i = h & 255; probe < 16; ++probe, i = (i + 1) & 255) {
+        Slot& slot = slots[i];
+        if (slot.generation != generation) {
+          free_slot = &slot;
+          break;
+        }
+        if (slot.hash == h && slot.length == text.size() &&
+            std::memcmp(chars.data() + slot.offset, text.data(), text.size()) == 0) {
+          *offset = slot.offset;
+          return true;
+        }
+      }
     }
     *offset = static_cast<std::uint16_t>(chars.size());
     chars.append(text.data(), text.size());
+    if (free_slot != nullptr && slots_used < 192) {
+      *free_slot = Slot{generation, h, *offset, static_cast<std::uint16_t>(text.size())};
+      ++slots_used;
+    }
     return true;
   }
 
@@ -338,13 +382,7 @@ struct Builder {
 Program::Program(const std::vector<Statement>& statements) {
   // One builder per thread, cleared between programs: its vectors keep their capacity.
   thread_local Builder b;
-  b.stmts.clear();
-  b.pats.clear();
-  b.arns.clear();
-  b.whos.clear();
-  b.conds.clear();
-  b.values.clear();
-  b.chars.clear();
+  b.reset();
   for (const Statement& st : statements) {
     Stmt s{};
     s.flags = static_cast<std::uint16_t>((st.effect == Effect::kDeny ? kDeny : 0) | (st.not_action ? kNotAction : 0) |
