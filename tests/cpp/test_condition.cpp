@@ -507,6 +507,40 @@ TEST(ConditionKeys, SettingAKeyTwiceReplacesIt) {
   EXPECT_FALSE(holds(R"({"StringEquals":{"aws:username":"alice"}})", c));
 }
 
+// The compact index that evaluation reads (RequestContext::lookup) answers like the entries it is
+// built from: for keys set once or again (the last value wins), single- and multi-valued, empty
+// sets and empty strings, keys sorting anywhere in the entries, and in a copy of the context.
+TEST(ConditionKeys, CompactIndexAgreesWithTheEntries) {
+  RequestContext c;
+  for (int i = 0; i < 300; ++i) {
+    const std::string key = "k:" + std::to_string((i * 7919) % 211);  // 211 keys, many set twice
+    if (i % 5 == 0) {
+      std::vector<std::string> values;
+      for (int k = 0; k < i % 4; ++k) values.push_back("v" + std::to_string(i) + "-" + std::to_string(k));
+      c.set_multi(key, values);  // i % 4 == 0: the empty set
+    } else {
+      c.set(i % 2 ? key : "K:" + key.substr(2), i % 3 ? "value-" + std::to_string(i) : std::string());
+    }
+  }
+  const RequestContext copy = c;
+  ASSERT_EQ(c.entries().size(), 211u);
+  for (const RequestContext* ctx : {static_cast<const RequestContext*>(&c), &copy}) {
+    for (const auto& e : ctx->entries()) {
+      SCOPED_TRACE(e.key_lower);
+      accessgraph::condition::ContextValues found;
+      ASSERT_TRUE(ctx->lookup(e.key_lower, RequestContext::key_hash(e.key_lower), &found));
+      EXPECT_EQ(found.multivalued(), e.multivalued);
+      ASSERT_EQ(found.size(), e.values.size());
+      for (std::size_t i = 0; i < e.values.size(); ++i) EXPECT_EQ(found[i], e.values[i]);
+      EXPECT_EQ(ctx->find(e.key_lower), &e);
+    }
+    accessgraph::condition::ContextValues none;
+    EXPECT_FALSE(ctx->lookup("k:211", RequestContext::key_hash("k:211"), &none));
+    EXPECT_FALSE(ctx->lookup("k:1", RequestContext::key_hash("k:10"), &none));  // another key's hash
+    EXPECT_EQ(ctx->find("k:211"), nullptr);
+  }
+}
+
 TEST(ConditionBlock, EveryOperatorAndEveryKeyMustHold) {
   const std::string c = R"({"StringEquals":{"aws:username":"alice","aws:RequestedRegion":"us-east-1"},
                             "Bool":{"aws:SecureTransport":"true"}})";

@@ -193,9 +193,11 @@ bool matches_any(const ConditionClause& c, std::string_view actual, const Reques
 }  // namespace
 
 bool ConditionClause::evaluate(const RequestContext& ctx) const noexcept {
+  ContextValues found;
+  const bool present = ctx.lookup(key_lower, key_hash, &found);
   return clause_holds(
-      op.family, op.negated, op.if_exists, op.qualifier, ctx.find(key_lower, key_hash),
-      [this, &ctx](const std::string& actual) { return matches_any(*this, actual, ctx); },
+      op.family, op.negated, op.if_exists, op.qualifier, present ? &found : nullptr,
+      [this, &ctx](std::string_view actual) { return matches_any(*this, actual, ctx); },
       [this](bool absent) {
         for (const auto& v : values) {
           if (v.null_is_true == absent) return true;

@@ -426,7 +426,7 @@ Program::Program(const std::vector<Statement>& statements) {
     }
     b.stmts.push_back(s);
   }
-  count_ = b.stmts.size();
+  count_ = static_cast<std::uint32_t>(b.stmts.size());
   const std::size_t stmt_bytes = align8(b.stmts.size() * sizeof(Stmt));
   const std::size_t pat_bytes = align8(b.pats.size() * sizeof(Pat));
   const std::size_t arn_bytes = align8(b.arns.size() * sizeof(Arn));
@@ -657,11 +657,12 @@ match::PrincipalMatch Program::match_principal(const Stmt& s, const match::Calle
 bool Program::clause_holds(const Cond& c, const condition::RequestContext& ctx, const Statement& full) const noexcept {
   using F = condition::OperatorFamily;
   if (c.flags & kFullClause) return full.condition.clauses[c.full_index].evaluate(ctx);
-  const condition::ContextEntry* entry = ctx.find(std::string_view(chars() + c.key_offset, c.key_length), c.key_hash);
+  condition::ContextValues found;
+  const bool present = ctx.lookup(std::string_view(chars() + c.key_offset, c.key_length), c.key_hash, &found);
   const CondValue* v = values() + c.value_begin;
   const std::uint16_t n = c.value_count;
   const F f = c.family;
-  auto matches_any = [this, v, n, f](const std::string& actual) -> bool {
+  auto matches_any = [this, v, n, f](std::string_view actual) -> bool {
     switch (f) {
       case F::kStringEquals:
       case F::kStringLike:
@@ -709,7 +710,7 @@ bool Program::clause_holds(const Cond& c, const condition::RequestContext& ctx, 
   };
   const std::uint8_t flags = c.flags;
   return condition::clause_holds(
-      f, (flags & kNegated) != 0, (flags & kIfExists) != 0, c.qualifier, entry, matches_any,
+      f, (flags & kNegated) != 0, (flags & kIfExists) != 0, c.qualifier, present ? &found : nullptr, matches_any,
       [flags](bool absent) { return (flags & (absent ? kNullTrue : kNullFalse)) != 0; }, [] { return true; });
 }
 

@@ -37,13 +37,14 @@ struct Operator {
 };
 
 // The rules of one clause, shared by the full model (ConditionClause::evaluate) and compiled
-// programs (policy::Program). `entry` is the request's value(s) of the key (nullptr: absent);
+// programs (policy::Program). `entry` is the request's value(s) of the key (nullptr: absent, see
+// RequestContext::lookup);
 // `matches_any(actual)` tells whether one request value matches any policy value in the operator's
 // positive form; `null_holds(absent)` answers the Null operator; `resolvable()` is false when a
 // policy variable of the clause cannot be resolved.
 template <class MatchesAny, class NullHolds, class Resolvable>
 bool clause_holds(OperatorFamily family, bool negated, bool if_exists, SetQualifier qualifier,
-                  const ContextEntry* entry, MatchesAny&& matches_any, NullHolds&& null_holds,
+                  const ContextValues* entry, MatchesAny&& matches_any, NullHolds&& null_holds,
                   Resolvable&& resolvable) noexcept {
   // Null: "true" holds when the key is absent, "false" when it is present; values are alternatives.
   if (family == OperatorFamily::kNull) return null_holds(entry == nullptr);
@@ -63,13 +64,13 @@ bool clause_holds(OperatorFamily family, bool negated, bool if_exists, SetQualif
   switch (qualifier) {
     case SetQualifier::kForAllValues:
       // Every request value must satisfy the operator; an empty set satisfies it vacuously.
-      for (const auto& actual : entry->values) {
-        if (matches_any(actual) == negated) return false;
+      for (std::size_t i = 0; i < entry->size(); ++i) {
+        if (matches_any((*entry)[i]) == negated) return false;
       }
       return true;
     case SetQualifier::kForAnyValue:
-      for (const auto& actual : entry->values) {
-        if (matches_any(actual) != negated) return true;
+      for (std::size_t i = 0; i < entry->size(); ++i) {
+        if (matches_any((*entry)[i]) != negated) return true;
       }
       return false;
     case SetQualifier::kNone:
@@ -78,8 +79,8 @@ bool clause_holds(OperatorFamily family, bool negated, bool if_exists, SetQualif
   // No qualifier: a positive operator holds when any request value matches any policy value; a
   // negated operator holds when no request value matches any policy value.
   bool any = false;
-  for (const auto& actual : entry->values) {
-    if (matches_any(actual)) {
+  for (std::size_t i = 0; i < entry->size(); ++i) {
+    if (matches_any((*entry)[i])) {
       any = true;
       break;
     }

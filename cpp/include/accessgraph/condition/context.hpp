@@ -16,6 +16,24 @@ struct ContextEntry {
   bool multivalued = false;  // an array-typed key; [] means present with an empty set
 };
 
+// The values of one key as the context's compact index holds them (RequestContext::lookup): a
+// view, valid while the context lives unchanged.
+class ContextValues {
+ public:
+  std::size_t size() const noexcept { return count_; }
+  std::string_view operator[](std::size_t i) const noexcept {
+    return std::string_view(base_ + spans_[2 * i], spans_[2 * i + 1]);
+  }
+  bool multivalued() const noexcept { return multivalued_; }
+
+ private:
+  friend class RequestContext;
+  const char* base_ = nullptr;
+  const std::uint32_t* spans_ = nullptr;  // (offset from base_, length) per value
+  std::uint32_t count_ = 0;
+  bool multivalued_ = false;
+};
+
 class RequestContext {
  public:
   // Setting a key twice replaces the earlier value.
@@ -27,6 +45,9 @@ class RequestContext {
   // The same with the key's hash precomputed (compiled conditions keep it).
   const ContextEntry* find(std::string_view key_lower, std::uint64_t hash) const noexcept;
   static std::uint64_t key_hash(std::string_view key_lower) noexcept;
+  // The lookup evaluation uses: false when the key is absent. It reads the compact index (one
+  // short scan and then one contiguous record) instead of the entries and their strings.
+  bool lookup(std::string_view key_lower, std::uint64_t hash, ContextValues* out) const noexcept;
   const std::vector<ContextEntry>& entries() const noexcept { return entries_; }
   bool empty() const noexcept { return entries_.empty(); }
 
@@ -45,7 +66,18 @@ class RequestContext {
  private:
   void put(ContextEntry entry);
   std::vector<ContextEntry> entries_;  // sorted by key_lower
-  std::vector<std::uint64_t> hashes_;  // key_hash of each entry, scanned first
+  // The index: for each key a slot (32-bit hash tag, record, position in entries_), in the order
+  // keys were first set, and in `records_` per key: key length, multivalued flag, value count, the
+  // values' (offset, length) spans, then the key's and the values' characters. Setting a key again
+  // appends a new record and points its slot at it.
+  struct Slot {
+    std::uint32_t tag;
+    std::uint32_t record;  // index into records_ (32-bit words)
+    std::uint32_t entry;   // index into entries_
+  };
+  void index(const ContextEntry& entry, std::size_t position, bool replace);
+  std::vector<Slot> slots_;
+  std::vector<std::uint32_t> records_;
   bool open_world_ = false;
   std::vector<std::string> closed_;
 };
