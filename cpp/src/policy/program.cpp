@@ -4,6 +4,7 @@
 #include <atomic>
 #include <cstdlib>
 #include <cstring>
+#include <functional>
 #include <new>
 #include <string>
 
@@ -135,9 +136,9 @@ struct Builder {
   bool intern(std::string_view text, std::uint16_t* offset, bool reuse = false) {
     if (chars.size() + text.size() > kMaxOffset) return false;
     Slot* free_slot = nullptr;
-    std::uint32_t h = 2166136261u;
+    std::uint32_t h = 0;
     if (reuse && !text.empty()) {
-      for (const char c : text) h = (h ^ static_cast<unsigned char>(c)) * 16777619u;
+      h = static_cast<std::uint32_t>(std::hash<std::string_view>{}(text));
       for (std::size_t probe = 0, i = h & 255; probe < 16; ++probe, i = (i + 1) & 255) {
         Slot& slot = slots[i];
         if (slot.generation != generation) {
