@@ -667,7 +667,7 @@ def main(argv: list[str] | None = None) -> int:
         newest = max(p.stat().st_mtime for p in (REPO / "cpp").rglob("*") if p.suffix in {".cpp", ".hpp"})
         if newest > ext.stat().st_mtime:
             meta["note"] = ("the installed accessgraph extension is older than cpp/ in this checkout; the figures "
-                            "measure the installed build (reinstall: pip install --no-build-isolation .)")
+                            "measure the installed build (reinstall: python -m pip install .)")
             print("note: " + meta["note"])
     except (OSError, ValueError):
         pass

@@ -136,7 +136,7 @@ def stale_extension_warning() -> str | None:
         return None
     if newest > ext:
         return ("note: the installed accessgraph extension is older than cpp/ in this checkout; the Python "
-                "figures measure the installed build (reinstall: pip install --no-build-isolation .)")
+                "figures measure the installed build (reinstall: python -m pip install .)")
     return None
 
 

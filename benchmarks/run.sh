@@ -7,7 +7,7 @@
 #                                    # 1,000 accounts (generation + measurement: 15-30 minutes)
 #
 # Environment: BUILD_DIR (default build/bench, a Release build), JOBS (ninja -j, default 2),
-# PYTHON (default python3; must have accessgraph installed: `pip install --no-build-isolation .`),
+# PYTHON (default python3; must have accessgraph installed: `python -m pip install .`),
 # ORG_ARGS (more bench_org.py options with --org, e.g. "--keep /tmp/accessgraph-orgs --sizes 100,300").
 set -euo pipefail
 
