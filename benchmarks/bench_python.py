@@ -255,7 +255,7 @@ def main(argv: list[str] | None = None) -> int:
         for src, dst in names.items():
             f = cpp.get("figures", {}).get(src)
             if f:
-                figure(dst, "C++ " + f["label"], f["unit"], f["median"], f.get("best"), f.get("wall_median"),
+                figure(dst, "C++ " + f["label"], f["unit"], f["median"], f.get("best"), f.get("wall_median") or None,
                        f.get("higher_is_better", True))
 
     # ---- iam-simulate on the same vectors ----------------------------------------------------
