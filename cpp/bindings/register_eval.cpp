@@ -20,10 +20,16 @@ using eval::StatementMatch;
 
 namespace {
 
-std::vector<policy::PolicyPtr> policy_list(const py::handle& seq) {
+// `what` names the argument in errors, e.g. "identity_policies" or "scps[1]".
+std::vector<policy::PolicyPtr> policy_list(const py::handle& seq, const std::string& what) {
   std::vector<policy::PolicyPtr> out;
   if (seq.is_none()) return out;
-  for (auto item : seq) out.push_back(item.cast<policy::PolicyPtr>());
+  for (auto item : seq) {
+    if (item.is_none()) {
+      throw py::type_error(what + "[" + std::to_string(out.size()) + "] is None: expected a Policy");
+    }
+    out.push_back(item.cast<policy::PolicyPtr>());
+  }
   return out;
 }
 
@@ -35,7 +41,7 @@ std::vector<eval::OrgLevel> levels(const py::handle& seq, const py::handle& name
   std::size_t i = 0;
   for (auto level : seq) {
     eval::OrgLevel l;
-    l.policies = policy_list(level);
+    l.policies = policy_list(level, std::string(kind) + "s[" + std::to_string(i) + "]");
     if (i < level_names.size()) {
       l.name = level_names[i];
     } else {
@@ -128,7 +134,7 @@ void register_eval(py::module_& m) {
                        py::object scps, py::object rcps, policy::PolicyPtr resource_policy, bool s3_block_public_access,
                        py::object scp_level_names, py::object rcp_level_names) {
              auto ps = std::make_shared<PolicySet>();
-             ps->identity_policies = policy_list(identity_policies);
+             ps->identity_policies = policy_list(identity_policies, "identity_policies");
              ps->permissions_boundary = std::move(permissions_boundary);
              ps->session_policy = std::move(session_policy);
              ps->scp_levels = levels(scps, scp_level_names, "scp");
@@ -197,7 +203,7 @@ void register_eval(py::module_& m) {
           const DecisionKind kind = eval::evaluate(*request, *policies);
           return Decision{kind, std::move(request), std::move(policies)};
         },
-        py::arg("request"), py::arg("policies"));
+        py::arg("request").none(false), py::arg("policies").none(false));
 
   // The result of a batch: decisions as compact codes; a Decision object is made only when an
   // element is asked for (making one per request would cost more than deciding it).
@@ -246,6 +252,12 @@ void register_eval(py::module_& m) {
             throw py::value_error("evaluate_batch: give one PolicySet, or one per request (" +
                                   std::to_string(requests.size()) + " requests, " + std::to_string(policies.size()) +
                                   " policy sets)");
+          }
+          for (std::size_t i = 0; i < requests.size(); ++i) {
+            if (!requests[i]) throw py::type_error("evaluate_batch: requests[" + std::to_string(i) + "] is None: expected a Request");
+          }
+          for (std::size_t i = 0; i < policies.size(); ++i) {
+            if (!policies[i]) throw py::type_error("evaluate_batch: policies[" + std::to_string(i) + "] is None: expected a PolicySet");
           }
           DecisionList out;
           out.kinds.resize(requests.size());

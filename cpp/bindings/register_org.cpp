@@ -467,7 +467,7 @@ void register_org(py::module_& m) {
              py::gil_scoped_release release;
              return std::make_shared<AccessGraph>(std::move(o), std::move(c));
            }),
-           py::arg("organization"), py::arg("catalogue"))
+           py::arg("organization").none(false), py::arg("catalogue").none(false))
       .def("can", [](const AccessGraph& g, const std::string& principal, const std::string& action,
                      const std::string& resource, std::optional<py::dict> context) {
              condition::RequestContext ctx;

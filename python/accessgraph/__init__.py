@@ -78,7 +78,8 @@ def _policies(ps: Iterable[PolicyLike] | None, prefix: str) -> list[Policy]:
     out: list[Policy] = []
     for i, p in enumerate(ps or ()):
         compiled = _policy(p, f"{prefix}[{i}]")
-        assert compiled is not None
+        if compiled is None:
+            raise TypeError(f"{prefix}[{i}] is None: expected a policy (a Policy, a dict or JSON text)")
         out.append(compiled)
     return out
 

@@ -283,6 +283,24 @@ TEST(ServiceControlPolicies, ScpLevelWithoutAllowImplicitlyDenies) {
   });
 }
 
+// A null pointer in a policy list is no policy (policy_set.hpp), never a crash: a level whose only
+// entry is null has no allow, and a null entry beside a deny leaves the deny in force.
+TEST(PolicySetInput, NullEntriesInPolicyListsAreNoPolicy) {
+  PolicySet id = identity({nullptr, policy(allow("s3:*"))});
+  check({
+      {"null identity policy beside an allow", s3_get(kAlice), id, kAllowed},
+      {"null SCP beside full access", s3_get(kAlice), with_scps(id, {{"root", {nullptr, full_access()}}}), kAllowed},
+      {"SCP level holding only null", s3_get(kAlice), with_scps(id, {{"root", {full_access()}}, {"OU", {nullptr}}}), kImplicit},
+      {"null SCP beside a deny", s3_get(kAlice), with_scps(id, {{"root", {nullptr, full_access(), policy(deny("s3:*"))}}}), kExplicit},
+  });
+  PolicySet rcp = id;
+  rcp.rcp_levels = {OrgLevel{"root", {nullptr, policy(grant("\"*\"", "s3:*", "*", "Deny"))}}};  // RCPs name Principal "*"
+  EXPECT_EQ(name(accessgraph::eval::evaluate(s3_get(kAlice), rcp)), name(kExplicit));
+  rcp.rcp_levels = {OrgLevel{"root", {nullptr}}};
+  EXPECT_EQ(name(accessgraph::eval::evaluate(s3_get(kAlice), rcp)), name(kAllowed));
+  EXPECT_EQ(name(accessgraph::eval::explain(s3_get(kAlice), rcp).decision), name(kAllowed));
+}
+
 // https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps_evaluation.html
 TEST(ServiceControlPolicies, ExplicitDenyInAnyScpLevelWins) {
   const auto id = identity({policy(allow("*"))});

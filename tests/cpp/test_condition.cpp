@@ -4,6 +4,7 @@
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition.html
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <string>
 #include <utility>
 #include <vector>
@@ -539,6 +540,28 @@ TEST(ConditionKeys, CompactIndexAgreesWithTheEntries) {
     EXPECT_FALSE(ctx->lookup("k:1", RequestContext::key_hash("k:10"), &none));  // another key's hash
     EXPECT_EQ(ctx->find("k:211"), nullptr);
   }
+}
+
+// Two keys whose 32-bit index tags are equal (hash ^ hash >> 32 of their FNV-1a hashes): the
+// lookup must still tell them apart by their text, also after one of them is set again.
+TEST(ConditionKeys, KeysSharingAnIndexTagStayApart) {
+  const std::string a = "k0014d80", b = "k0024213";
+  const auto tag = [](const std::string& k) {
+    const std::uint64_t h = RequestContext::key_hash(k);
+    return static_cast<std::uint32_t>(h ^ (h >> 32));
+  };
+  ASSERT_EQ(tag(a), tag(b)) << "the pair no longer collides: pick another";
+  RequestContext c;
+  c.set(a, "A");
+  c.set(b, "B");
+  c.set(a, "A2");
+  accessgraph::condition::ContextValues va, vb;
+  ASSERT_TRUE(c.lookup(a, RequestContext::key_hash(a), &va));
+  ASSERT_TRUE(c.lookup(b, RequestContext::key_hash(b), &vb));
+  EXPECT_EQ(va[0], "A2");
+  EXPECT_EQ(vb[0], "B");
+  EXPECT_EQ(c.find(b)->values.front(), "B");
+  EXPECT_FALSE(c.lookup("k0000000", RequestContext::key_hash(a), &va));  // a's tag, another text
 }
 
 TEST(ConditionBlock, EveryOperatorAndEveryKeyMustHold) {

@@ -5,9 +5,12 @@
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
+#include <functional>
 #include <random>
 #include <string>
+#include <string_view>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 #include "accessgraph/eval/authorizer.hpp"
@@ -352,6 +355,43 @@ TEST(Program, SharedPoolTextKeepsSimilarSegmentsApart) {
     }
   }
   EXPECT_EQ(matched, 400u);  // exactly the listed (region, account, queue) triples
+}
+
+}  // namespace
+
+namespace {
+
+// Two texts of equal length whose hashes in the builder's sharing table are equal (found at run
+// time: the table hashes with std::hash, whose values the standard leaves open): each keeps its
+// own copy in the pool.
+TEST(Program, SharedPoolTextWithEqualHashesStaysApart) {
+  std::unordered_map<std::uint32_t, std::string> seen;
+  std::string a, b;
+  for (std::uint64_t i = 100000000000ULL; a.empty() && i < 100002000000ULL; ++i) {
+    std::string account = std::to_string(i);  // 12 digits, as an account ID
+    const auto h = static_cast<std::uint32_t>(std::hash<std::string_view>{}(account));
+    auto [it, inserted] = seen.emplace(h, account);
+    if (!inserted) {
+      a = it->second;
+      b = account;
+    }
+  }
+  ASSERT_FALSE(a.empty()) << "no two account IDs with equal 32-bit hashes among two million";
+  const std::string pa = "arn:aws:sqs:us-east-1:" + a + ":q", pb = "arn:aws:sqs:us-east-1:" + b + ":q";
+  json doc = {{"Version", "2012-10-17"},
+              {"Statement", {{{"Effect", "Allow"}, {"Action", "sqs:SendMessage"}, {"Resource", pa}},
+                             {{"Effect", "Deny"}, {"Action", "sqs:SendMessage"}, {"Resource", pb}}}}};
+  const auto policy = ag::policy::Policy::parse(doc.dump());
+  const auto& program = policy->program();
+  const ag::condition::RequestContext ctx;
+  for (const std::string& resource : {pa, pb}) {
+    const auto arn = ag::match::SplitArn::of(resource);
+    for (std::size_t i = 0; i < 2; ++i) {
+      const auto& st = policy->statements()[i];
+      EXPECT_EQ(program.matches_resource(program.statement(i), arn, false, ctx, st), (resource == pa) == (i == 0))
+          << resource << " statement " << i;
+    }
+  }
 }
 
 }  // namespace

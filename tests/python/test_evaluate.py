@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from typing import Any
 
 import pytest
 
@@ -103,6 +104,32 @@ def test_batch_gives_the_same_decisions_as_single_calls() -> None:
 def test_batch_rejects_mismatched_lengths() -> None:
     with pytest.raises(ValueError, match="one PolicySet"):
         ag.evaluate_batch([req(), req(), req()], [ag.policy_set(), ag.policy_set()])
+
+
+# None where a policy, a request or a policy set belongs is a TypeError naming the place, never a
+# crash of the interpreter (it used to dereference a null pointer in C++).
+@pytest.mark.parametrize("make", [
+    lambda: ag.policy_set(identity_policies=[None]),
+    lambda: ag.policy_set(scps=[[ALLOW_ALL, None]]),
+    lambda: ag.PolicySet(identity_policies=[None]),
+    lambda: ag.PolicySet(scps=[[ag.Policy.from_json(ALLOW_ALL), None]]),
+    lambda: ag.PolicySet(rcps=[[None]]),
+    lambda: ag.evaluate(None, ag.policy_set()),
+    lambda: ag.evaluate_batch([req(), None], ag.policy_set()),
+    lambda: ag.evaluate_batch([req()], [None]),
+], ids=["policy_set identity", "policy_set scp", "PolicySet identity", "PolicySet scp", "PolicySet rcp",
+        "evaluate request", "batch request", "batch policy set"])
+def test_none_in_place_of_an_object_is_a_type_error(make: Any) -> None:
+    with pytest.raises(TypeError) as e:
+        make()
+    assert "None" in str(e.value) or "incompatible" in str(e.value)
+
+
+def test_none_policy_is_named_by_its_place() -> None:
+    with pytest.raises(TypeError, match=r"scps\[1\]\[0\] is None"):
+        ag.PolicySet(scps=[[ag.Policy.from_json(ALLOW_ALL)], [None]])
+    with pytest.raises(TypeError, match=r"requests\[1\] is None"):
+        ag.evaluate_batch([req(), None], ag.policy_set())  # type: ignore[list-item]
 
 
 def test_batch_runs_in_parallel_threads_with_consistent_results() -> None:

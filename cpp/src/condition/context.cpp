@@ -21,7 +21,9 @@ void RequestContext::set_multi(std::string_view key, std::vector<std::string> va
 }
 
 void RequestContext::put(ContextEntry entry) {
-  entries_.reserve(entries_.size() + 1);  // so that only index() can throw, before anything changed
+  // Room for one more entry first (growing geometrically), so that only index() can throw, before
+  // anything changed.
+  if (entries_.size() == entries_.capacity()) entries_.reserve(entries_.empty() ? 16 : 2 * entries_.size());
   auto it = std::lower_bound(entries_.begin(), entries_.end(), entry.key_lower,
                              [](const ContextEntry& e, const std::string& k) { return e.key_lower < k; });
   const bool replace = it != entries_.end() && it->key_lower == entry.key_lower;
@@ -68,7 +70,9 @@ void RequestContext::index(const ContextEntry& e, std::size_t position, bool rep
     }
     return;
   }
-  slots_.reserve(slots_.size() + 1);  // nothing below throws: slots and entries stay in step
+  if (slots_.size() == slots_.capacity()) {  // nothing below throws: slots and entries stay in step
+    slots_.reserve(slots_.empty() ? 16 : 2 * slots_.size());
+  }
   for (auto& slot : slots_) {
     if (slot.entry >= position) ++slot.entry;
   }
@@ -82,7 +86,7 @@ bool RequestContext::lookup(std::string_view key_lower, std::uint64_t hash, Cont
     const std::uint32_t* r = records_.data() + slot.record;
     if (r[0] != key_lower.size()) continue;
     const std::uint32_t count = r[2];
-    if (std::memcmp(r + 3 + 2 * count, key_lower.data(), key_lower.size()) != 0) continue;
+    if (!key_lower.empty() && std::memcmp(r + 3 + 2 * count, key_lower.data(), key_lower.size()) != 0) continue;
     out->base_ = reinterpret_cast<const char*>(r);
     out->spans_ = r + 3;
     out->count_ = count;

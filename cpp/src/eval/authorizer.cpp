@@ -216,6 +216,7 @@ Facts gather(const Request& req, const PolicySet& ps, const match::SplitArn& arn
   const bool has_boundary = ps.permissions_boundary != nullptr && !anonymous;
   if (!anonymous) {
     for (const auto& p : ps.identity_policies) {
+      if (!p) continue;
       PolicyScan s = scan(*p, PolicyKind::kIdentity, probe, false, false, nullptr, trace);
       f.deny |= s.deny;
       f.identity_allow |= s.allow;
@@ -237,6 +238,7 @@ Facts gather(const Request& req, const PolicySet& ps, const match::SplitArn& arn
     for (std::size_t i = 0; i < ps.scp_levels.size(); ++i) {
       bool level_allows = false;
       for (const auto& p : ps.scp_levels[i].policies) {
+        if (!p) continue;
         PolicyScan s = scan(*p, PolicyKind::kServiceControlPolicy, probe, false, false, &ps.scp_levels[i].name, trace);
         f.deny |= s.deny;
         level_allows |= s.allow;
@@ -250,6 +252,7 @@ Facts gather(const Request& req, const PolicySet& ps, const match::SplitArn& arn
   // RCPs: each level implicitly carries RCPFullAWSAccess, so only their Deny statements matter.
   for (const auto& level : ps.rcp_levels) {
     for (const auto& p : level.policies) {
+      if (!p) continue;
       PolicyScan s = scan(*p, PolicyKind::kResourceControlPolicy, probe, true, has_boundary, &level.name, trace);
       f.deny |= s.deny;
     }

@@ -69,7 +69,8 @@ class RequestContext {
   // The index: for each key a slot (32-bit hash tag, record, position in entries_), in the order
   // keys were first set, and in `records_` per key: key length, multivalued flag, value count, the
   // values' (offset, length) spans, then the key's and the values' characters. Setting a key again
-  // appends a new record and points its slot at it.
+  // appends a new record and points its slot at it; the old record stays (a context is built once
+  // per request, so a key set again and again in one context is not a use to optimize for).
   struct Slot {
     std::uint32_t tag;
     std::uint32_t record;  // index into records_ (32-bit words)

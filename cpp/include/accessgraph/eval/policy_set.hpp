@@ -20,6 +20,8 @@ struct Options {
   bool s3_restrict_public_buckets = false;
 };
 
+// Null pointers in the lists are ignored, like a null permissions boundary, session policy or
+// resource policy (the Python bindings reject None instead: a None there is a caller's mistake).
 struct PolicySet {
   std::vector<policy::PolicyPtr> identity_policies;  // attached to the principal (or its role)
   policy::PolicyPtr permissions_boundary;             // may be null
