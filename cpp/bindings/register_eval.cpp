@@ -74,6 +74,30 @@ py::dict match_to_dict(const StatementMatch& m) {
   return d;
 }
 
+void fill_context(const py::dict& context, condition::RequestContext* out) {
+  for (auto [k, v] : context) {
+    const auto key = k.cast<std::string>();
+    if (py::isinstance<py::str>(v)) {
+      out->set(key, v.cast<std::string>());
+    } else if (py::isinstance<py::bool_>(v)) {
+      out->set(key, v.cast<bool>() ? "true" : "false");
+    } else if (py::isinstance<py::int_>(v) || py::isinstance<py::float_>(v)) {
+      out->set(key, py::str(v).cast<std::string>());
+    } else if (py::isinstance<py::list>(v) || py::isinstance<py::tuple>(v) || py::isinstance<py::set>(v) ||
+               py::isinstance<py::frozenset>(v)) {
+      std::vector<std::string> values;
+      for (auto x : v) {
+        if (!py::isinstance<py::str>(x)) throw py::type_error("context key '" + key + "': list values must be strings");
+        values.push_back(x.cast<std::string>());
+      }
+      out->set_multi(key, std::move(values));
+    } else {
+      throw py::type_error("context key '" + key + "': value must be a string or a list of strings, not " +
+                           std::string(py::str(v.get_type().attr("__name__"))));
+    }
+  }
+}
+
 void register_eval(py::module_& m) {
   py::class_<Request, std::shared_ptr<Request>>(m, "Request")
       .def(py::init([](std::string_view principal, std::string_view action, std::string_view resource,
@@ -82,31 +106,7 @@ void register_eval(py::module_& m) {
              auto r = std::make_shared<Request>(Request::make(principal, action, resource,
                                                               principal_account.value_or(""),
                                                               resource_account.value_or("")));
-             if (context) {
-               for (auto [k, v] : *context) {
-                 const auto key = k.cast<std::string>();
-                 if (py::isinstance<py::str>(v)) {
-                   r->context.set(key, v.cast<std::string>());
-                 } else if (py::isinstance<py::bool_>(v)) {
-                   r->context.set(key, v.cast<bool>() ? "true" : "false");
-                 } else if (py::isinstance<py::int_>(v) || py::isinstance<py::float_>(v)) {
-                   r->context.set(key, py::str(v).cast<std::string>());
-                 } else if (py::isinstance<py::list>(v) || py::isinstance<py::tuple>(v) || py::isinstance<py::set>(v) ||
-                            py::isinstance<py::frozenset>(v)) {
-                   std::vector<std::string> values;
-                   for (auto x : v) {
-                     if (!py::isinstance<py::str>(x)) {
-                       throw py::type_error("context key '" + key + "': list values must be strings");
-                     }
-                     values.push_back(x.cast<std::string>());
-                   }
-                   r->context.set_multi(key, std::move(values));
-                 } else {
-                   throw py::type_error("context key '" + key + "': value must be a string or a list of strings, not " +
-                                        std::string(py::str(v.get_type().attr("__name__"))));
-                 }
-               }
-             }
+             if (context) fill_context(*context, &r->context);
              return r;
            }),
            py::arg("principal"), py::arg("action"), py::arg("resource"), py::kw_only(),

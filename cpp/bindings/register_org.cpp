@@ -471,15 +471,7 @@ void register_org(py::module_& m) {
       .def("can", [](const AccessGraph& g, const std::string& principal, const std::string& action,
                      const std::string& resource, std::optional<py::dict> context) {
              condition::RequestContext ctx;
-             if (context) {
-               for (auto [k, v] : *context) {
-                 const auto key = k.cast<std::string>();
-                 if (py::isinstance<py::str>(v)) ctx.set(key, v.cast<std::string>());
-                 else if (py::isinstance<py::bool_>(v)) ctx.set(key, v.cast<bool>() ? "true" : "false");
-                 else if (py::isinstance<py::int_>(v) || py::isinstance<py::float_>(v)) ctx.set(key, py::str(v).cast<std::string>());
-                 else ctx.set_multi(key, v.cast<std::vector<std::string>>());
-               }
-             }
+             if (context) fill_context(*context, &ctx);
              auto a = g.can(principal, action, resource, context ? &ctx : nullptr);
              return Decision{a.decision, a.request, a.policies};
            },

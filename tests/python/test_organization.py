@@ -38,6 +38,16 @@ def test_scp_path_is_named_in_the_explanation(org: ag.Organization) -> None:
     assert any(x["policy_kind"] == "SCP" and x["level"] for x in e.denies)
 
 
+def test_can_rejects_a_context_value_it_cannot_use(org: ag.Organization) -> None:
+    # Same conversion as Request(context=...): None or a dict is a TypeError naming the key.
+    for bad in (None, {"a": 1}, [1]):
+        with pytest.raises(TypeError, match="context key 'aws:RequestedRegion'"):
+            org.can(f"arn:aws:iam::{PROD}:root", "ec2:RunInstances", "*",
+                    context={"aws:RequestedRegion": bad})  # type: ignore[dict-item]
+    d = org.can(f"arn:aws:iam::{PROD}:root", "ec2:RunInstances", "*", context={"aws:MultiFactorAuthPresent": True})
+    assert d.request.context["aws:MultiFactorAuthPresent"] == "true"
+
+
 def test_management_account_is_not_restricted_by_scps(org: ag.Organization) -> None:
     # Organizations UG: SCPs do not affect users or roles in the management account.
     d = org.can(f"arn:aws:iam::{MGMT}:root", "ec2:RunInstances", "*", context={"aws:RequestedRegion": "ap-south-1"})
