@@ -33,6 +33,28 @@ std::vector<policy::PolicyPtr> policy_list(const py::handle& seq, const std::str
   return out;
 }
 
+// Principal / NotPrincipal only in resource-based policies and RCPs (policy::check_principal_elements);
+// the pointer names the PolicySet argument, e.g. /scps/1/0/Statement/2.
+void check_principal_elements(const PolicySet& ps) {
+  const auto check = [](const policy::PolicyPtr& p, bool resource_based, const std::string& where) {
+    if (p) policy::check_principal_elements(*p, resource_based, where);
+  };
+  for (std::size_t i = 0; i < ps.identity_policies.size(); ++i) {
+    check(ps.identity_policies[i], false, "/identity_policies/" + std::to_string(i));
+  }
+  check(ps.permissions_boundary, false, "/permissions_boundary");
+  check(ps.session_policy, false, "/session_policy");
+  for (int rcp = 0; rcp < 2; ++rcp) {
+    const auto& lv = rcp ? ps.rcp_levels : ps.scp_levels;
+    for (std::size_t i = 0; i < lv.size(); ++i) {
+      for (std::size_t k = 0; k < lv[i].policies.size(); ++k) {
+        check(lv[i].policies[k], rcp == 1, std::string(rcp ? "/rcps/" : "/scps/") + std::to_string(i) + "/" + std::to_string(k));
+      }
+    }
+  }
+  check(ps.resource_policy, true, "/resource_policy");
+}
+
 std::vector<eval::OrgLevel> levels(const py::handle& seq, const py::handle& names, const char* kind) {
   std::vector<eval::OrgLevel> out;
   if (seq.is_none()) return out;
@@ -107,6 +129,7 @@ void register_eval(py::module_& m) {
                                                               principal_account.value_or(""),
                                                               resource_account.value_or("")));
              if (context) fill_context(*context, &r->context);
+             r->identify_session_role();
              return r;
            }),
            py::arg("principal"), py::arg("action"), py::arg("resource"), py::kw_only(),
@@ -141,6 +164,7 @@ void register_eval(py::module_& m) {
              ps->rcp_levels = levels(rcps, rcp_level_names, "rcp");
              ps->resource_policy = std::move(resource_policy);
              ps->options.s3_restrict_public_buckets = s3_block_public_access;
+             check_principal_elements(*ps);
              return ps;
            }),
            py::kw_only(), py::arg("identity_policies") = py::none(), py::arg("permissions_boundary") = nullptr,

@@ -747,7 +747,78 @@ TEST(AnonymousRequests, AnonymousOnlyViaWildcardPrincipal) {
       {"wildcard for another action", anonymous("s3:PutObject"), with_resource(PolicySet{}, policy(grant(R"("*")", "s3:GetObject"))), kImplicit},
       {"wildcard deny", anonymous(),
        with_resource(PolicySet{}, policy(grant(R"("*")", "s3:*") + "," + grant(R"("*")", "s3:GetObject", "*", "Deny"))), kExplicit},
+      // "*" means everyone only as "*" or {"AWS": "*"}; a "*" of another principal type names
+      // every principal of that type (FORMAT.md 9).
+      {"Principal {\"Service\":\"*\"}", anonymous(), with_resource(PolicySet{}, policy(grant(R"({"Service":"*"})", "s3:GetObject"))), kImplicit},
+      {"Principal {\"Federated\":\"*\"}", anonymous(), with_resource(PolicySet{}, policy(grant(R"({"Federated":"*"})", "s3:GetObject"))), kImplicit},
+      {"Principal {\"CanonicalUser\":\"*\"}", anonymous(), with_resource(PolicySet{}, policy(grant(R"({"CanonicalUser":"*"})", "s3:GetObject"))), kImplicit},
   });
+}
+
+// A "*" under Service, Federated or CanonicalUser names every principal of that type, never an IAM
+// user, a role, a session or an anonymous caller: only "*" and {"AWS": "*"} mean "all principals".
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html#principal-anonymous
+TEST(PrincipalElement, StarOfAnotherPrincipalTypeNamesOnlyThatType) {
+  const auto everyone_of = [](const std::string& type, const std::string& effect = "Allow") {
+    return policy(grant(R"({")" + type + R"(":"*"})", "s3:GetObject", "*", effect));
+  };
+  const auto id = identity({policy(allow("s3:*"))});
+  check({
+      {"same-account user, Service *", s3_get(kAlice), with_resource(PolicySet{}, everyone_of("Service")), kImplicit},
+      {"same-account user, Federated *", s3_get(kAlice), with_resource(PolicySet{}, everyone_of("Federated")), kImplicit},
+      {"same-account session, CanonicalUser *", s3_get(kSession), with_resource(PolicySet{}, everyone_of("CanonicalUser")), kImplicit},
+      {"cross-account user with identity allow, Service *", s3_get(kBob), with_resource(id, everyone_of("Service")), kImplicit},
+      {"cross-account user, AWS * (control)", s3_get(kBob), with_resource(id, everyone_of("AWS")), kAllowed},
+      {"deny to Service * leaves a user alone", s3_get(kAlice), with_resource(id, everyone_of("Service", "Deny")), kAllowed},
+      {"deny to AWS * applies to a user (control)", s3_get(kAlice), with_resource(id, everyone_of("AWS", "Deny")), kExplicit},
+      {"a service caller, Service *", req("cloudtrail.amazonaws.com", "s3:GetObject", kObject, kA),
+       with_resource(PolicySet{}, everyone_of("Service")), kAllowed},
+      {"a service caller, Federated *", req("cloudtrail.amazonaws.com", "s3:GetObject", kObject, kA),
+       with_resource(PolicySet{}, everyone_of("Federated")), kImplicit},
+  });
+}
+
+// Principals in resource policies match as written (FORMAT.md 11); a session's role is the role
+// ARN with its path, which aws:PrincipalArn gives (IAM UG, aws:PrincipalArn: "for an assumed-role
+// session, the ARN of the role"). A role ARN with another path names another role.
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalarn
+TEST(PrincipalElement, RoleArnNamesASessionOnlyWithTheRolesPath) {
+  const std::string session = "arn:aws:sts::111122223333:assumed-role/Worker/s1";
+  const auto session_get = [&](const std::string& principal_arn) {
+    Request r = s3_get(session);
+    if (!principal_arn.empty()) r.context.set("aws:PrincipalArn", principal_arn);
+    r.identify_session_role();
+    return r;
+  };
+  const auto naming = [](const std::string& role, const std::string& effect = "Allow") {
+    return policy(grant(aws(role), "s3:GetObject", "*", effect));
+  };
+  const std::string with_path = "arn:aws:iam::111122223333:role/app/Worker";
+  const std::string no_path = "arn:aws:iam::111122223333:role/Worker";
+  const std::string other_path = "arn:aws:iam::111122223333:role/other/Worker";
+  const auto id = identity({policy(allow("s3:*"))});
+  check({
+      {"role ARN with the role's path", session_get(with_path), with_resource(PolicySet{}, naming(with_path)), kAllowed},
+      {"role ARN without the path", session_get(with_path), with_resource(PolicySet{}, naming(no_path)), kImplicit},
+      {"role ARN with another path", session_get(with_path), with_resource(PolicySet{}, naming(other_path)), kImplicit},
+      {"deny naming another path", session_get(with_path), with_resource(id, naming(other_path, "Deny")), kAllowed},
+      {"deny naming the role", session_get(with_path), with_resource(id, naming(with_path, "Deny")), kExplicit},
+      {"a role at the root path", session_get(no_path), with_resource(PolicySet{}, naming(no_path)), kAllowed},
+      // Without aws:PrincipalArn the path is unknown: the account and role name identify the role.
+      {"path unknown", session_get(""), with_resource(PolicySet{}, naming(other_path)), kAllowed},
+      // An aws:PrincipalArn that is not this session's role says nothing about its path.
+      {"inconsistent aws:PrincipalArn", session_get("arn:aws:iam::111122223333:role/app/Other"),
+       with_resource(PolicySet{}, naming(other_path)), kAllowed},
+  });
+  Request trust_req = session_get(with_path);
+  trust_req.action = "sts:AssumeRole";
+  trust_req.action_lower = "sts:assumerole";
+  trust_req.resource = kTargetRole;
+  const auto trusting = [&](const std::string& role) {
+    return with_resource(identity({policy(allow("sts:AssumeRole"))}), policy(trust(aws(role))));
+  };
+  EXPECT_EQ(name(accessgraph::eval::evaluate(trust_req, trusting(with_path))), name(kAllowed));
+  EXPECT_EQ(name(accessgraph::eval::evaluate(trust_req, trusting(no_path))), name(kImplicit));
 }
 
 // =============================================================================================

@@ -455,6 +455,37 @@ TEST(ParseErrors, MessageNamesCodeAndPointer) {
   }
 }
 
+// IAM UG, Principal element: "You must use the Principal element in resource-based policies" and
+// "You cannot use the Principal element in an identity-based policy".
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html
+TEST(ParseErrors, PrincipalOnlyInResourceBasedPolicies) {
+  using accessgraph::policy::check_principal_elements;
+  const auto with_principal = Policy::parse(with_statement(R"({"Effect":"Allow","Action":"*","Resource":"*"},)"
+                                                           R"({"Effect":"Deny","Principal":"*","Action":"*","Resource":"*"})"));
+  const auto with_not_principal = Policy::parse(with_statement(R"({"Effect":"Deny","NotPrincipal":{"AWS":"111122223333"},"Action":"*","Resource":"*"})"));
+  const auto without = Policy::parse(with_statement(R"({"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"},)"
+                                                    R"({"Effect":"Deny","Action":"*","Resource":"*"})"));
+  const auto identity = Policy::parse(with_statement(R"({"Effect":"Allow","Action":"*","Resource":"*"})"));
+  const auto resource = Policy::parse(with_statement(R"({"Effect":"Allow","Principal":{"AWS":"*"},"Action":"*","Resource":"*"})"));
+  EXPECT_NO_THROW(check_principal_elements(*resource, true));
+  EXPECT_NO_THROW(check_principal_elements(*with_not_principal, true));
+  EXPECT_NO_THROW(check_principal_elements(*identity, false));
+  const auto expect_error = [](const Policy& p, bool resource_based, const char* code, const std::string& pointer) {
+    try {
+      check_principal_elements(p, resource_based, "/resource_policy");
+      ADD_FAILURE() << "no error, expected " << code;
+    } catch (const ParseError& e) {
+      EXPECT_EQ(e.code(), code);
+      EXPECT_EQ(e.json_pointer(), pointer);
+      EXPECT_FALSE(e.message().empty());
+    }
+  };
+  expect_error(*without, true, codes::kMissingPrincipal, "/resource_policy/Statement/1");
+  expect_error(*with_principal, true, codes::kMissingPrincipal, "/resource_policy/Statement/0");
+  expect_error(*with_principal, false, codes::kUnexpectedPrincipal, "/resource_policy/Statement/1/Principal");
+  expect_error(*with_not_principal, false, codes::kUnexpectedPrincipal, "/resource_policy/Statement/0/NotPrincipal");
+}
+
 // ---------------------------------------------------------------------------------------------
 // Hostile input never crashes and only ever raises ParseError.
 // ---------------------------------------------------------------------------------------------

@@ -164,3 +164,53 @@ def test_reprs_and_html_name_the_decision() -> None:
 def test_get_caller_identity_is_allowed_even_under_explicit_deny() -> None:
     d = ag.evaluate(req(action="sts:GetCallerIdentity", resource="*"), identity_policies=[DENY_ALL])
     assert d.allowed and d.explain().rule == "get-caller-identity"
+
+
+# IAM UG, Principal element: resource-based policies must name a Principal (or NotPrincipal) in
+# every statement; identity-based policies, boundaries, session policies and SCPs cannot. AWS
+# refuses such policies; a resource-policy Deny without Principal must not silently vanish.
+@pytest.mark.parametrize(
+    ("kwargs", "code", "pointer"),
+    [
+        ({"resource_policy": DENY_ALL}, "missing-principal", "/resource_policy/Statement/0"),
+        ({"rcps": [[DENY_ALL]]}, "missing-principal", "/rcps/0/0/Statement/0"),
+        ({"identity_policies": [ALLOW_ALL, {"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "*",
+                                                           "Resource": "*"}]}]},
+         "unexpected-principal", "/identity_policies/1/Statement/0/Principal"),
+        ({"scps": [[{"Statement": [{"Effect": "Deny", "NotPrincipal": {"AWS": ACCOUNT}, "Action": "*",
+                                    "Resource": "*"}]}]]},
+         "unexpected-principal", "/scps/0/0/Statement/0/NotPrincipal"),
+    ],
+)
+def test_principal_elements_must_fit_where_the_policy_is_used(kwargs: dict[str, Any], code: str, pointer: str) -> None:
+    with pytest.raises(ag.PolicyParseError) as err:
+        ag.evaluate(req(), **kwargs)
+    assert err.value.code == code
+    assert err.value.json_pointer == pointer
+
+
+def test_role_arn_names_a_session_only_with_the_roles_path() -> None:
+    # FORMAT.md 11 (ARNs compared as written); aws:PrincipalArn of a session is its role's ARN with path.
+    session = f"arn:aws:sts::{ACCOUNT}:assumed-role/Worker/s1"
+
+    def bucket_policy(role: str) -> dict[str, Any]:
+        return {"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Principal": {"AWS": role}, "Action": "s3:GetObject", "Resource": "*"}]}
+
+    with_path = f"arn:aws:iam::{ACCOUNT}:role/app/Worker"
+    known = req(session, context={"aws:PrincipalArn": with_path})
+    unknown = req(session)
+    assert ag.evaluate(known, resource_policy=bucket_policy(with_path)).decision == "Allowed"
+    assert ag.evaluate(known, resource_policy=bucket_policy(f"arn:aws:iam::{ACCOUNT}:role/Worker")).decision == (
+        "ImplicitlyDenied")
+    assert ag.evaluate(unknown, resource_policy=bucket_policy(f"arn:aws:iam::{ACCOUNT}:role/Worker")).decision == (
+        "Allowed")
+
+
+def test_a_star_of_another_principal_type_is_not_everyone() -> None:
+    # Only "*" and {"AWS": "*"} mean every principal (IAM UG, Principal element; FORMAT.md 9).
+    for ptype in ("Service", "Federated", "CanonicalUser"):
+        policy = {"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Principal": {ptype: "*"}, "Action": "s3:GetObject", "Resource": "*"}]}
+        assert ag.evaluate(req("anonymous"), resource_policy=policy).decision == "ImplicitlyDenied", ptype
+        assert ag.evaluate(req(), resource_policy=policy).decision == "ImplicitlyDenied", ptype

@@ -24,4 +24,14 @@ Request Request::make(std::string_view principal, std::string_view action, std::
   return r;
 }
 
+void Request::identify_session_role() {
+  if (principal.kind != match::CallerKind::kAssumedRole) return;
+  const condition::ContextEntry* e = context.find("aws:principalarn");
+  if (e == nullptr || e->multivalued || e->values.size() != 1) return;
+  const match::AwsPrincipalView v = match::AwsPrincipalView::of(e->values.front());
+  if (v.is_role && v.account == principal.account && v.role_name == principal.role_name) {
+    principal.role_arn = e->values.front();
+  }
+}
+
 }  // namespace accessgraph::eval

@@ -245,6 +245,8 @@ std::shared_ptr<eval::Request> AccessGraph::make_request(std::string_view princi
         principal_arn = r != role_arn_by_account_and_name_.end()
                             ? r->second
                             : "arn:aws:iam::" + caller.account + ":role/" + caller.role_name;
+        // A role of the snapshot: its ARN with the path names the session (Request::identify_session_role).
+        if (r != role_arn_by_account_and_name_.end()) req->principal.role_arn = r->second;
       }
       const bool modelled = pp != nullptr || (caller.kind == CallerKind::kAccountRoot && org_->accounts.count(caller.account));
       if (caller.kind != CallerKind::kAccountRoot || modelled) {

@@ -12,12 +12,16 @@ using policy::ParseError;
 
 namespace {
 
-policy::PolicyPtr parse_policy(const json& j, const std::string& pointer, const std::string& name) {
+// `resource_based`: resource policies and RCPs (policy::check_principal_elements).
+policy::PolicyPtr parse_policy(const json& j, const std::string& pointer, const std::string& name, bool resource_based) {
+  policy::PolicyPtr p;
   try {
-    return policy::Policy::parse(j.dump(), name);
+    p = policy::Policy::parse(j.dump(), name);
   } catch (const ParseError& e) {
     throw ParseError(e.code(), e.message(), pointer + e.json_pointer());
   }
+  policy::check_principal_elements(*p, resource_based, pointer);
+  return p;
 }
 
 const json& field(const json& obj, const char* key, const std::string& pointer) {
@@ -43,7 +47,8 @@ std::vector<eval::OrgLevel> levels(const json& j, const std::string& pointer, co
     eval::OrgLevel level;
     level.name = i == 0 ? "0 (root)" : (i + 1 == j.size() ? std::to_string(i) + " (account)" : std::to_string(i) + " (OU)");
     for (std::size_t k = 0; k < j[i].size(); ++k) {
-      level.policies.push_back(parse_policy(j[i][k], p + "/" + std::to_string(k), std::string(kind) + "[" + std::to_string(i) + "][" + std::to_string(k) + "]"));
+      level.policies.push_back(parse_policy(j[i][k], p + "/" + std::to_string(k), std::string(kind) + "[" + std::to_string(i) + "][" + std::to_string(k) + "]",
+                                              std::string(kind) == "rcp"));
     }
     out.push_back(std::move(level));
   }
@@ -90,19 +95,20 @@ Vector parse_vector(std::string_view line) {
       }
     }
   }
+  v.request.identify_session_role();
   const json& ids = field(doc, "identity_policies", "");
   if (!ids.is_array()) throw ParseError(policy::codes::kWrongType, "expected a list of policies", "/identity_policies");
   for (std::size_t i = 0; i < ids.size(); ++i) {
-    v.policies.identity_policies.push_back(parse_policy(ids[i], "/identity_policies/" + std::to_string(i), "identity[" + std::to_string(i) + "]"));
+    v.policies.identity_policies.push_back(parse_policy(ids[i], "/identity_policies/" + std::to_string(i), "identity[" + std::to_string(i) + "]", false));
   }
-  auto optional_policy = [&doc](const char* key, const char* name) -> policy::PolicyPtr {
+  auto optional_policy = [&doc](const char* key, const char* name, bool resource_based) -> policy::PolicyPtr {
     auto it = doc.find(key);
     if (it == doc.end() || it->is_null()) return nullptr;
-    return parse_policy(*it, std::string("/") + key, name);
+    return parse_policy(*it, std::string("/") + key, name, resource_based);
   };
-  v.policies.permissions_boundary = optional_policy("permission_boundary", "boundary");
-  v.policies.session_policy = optional_policy("session_policy", "session");
-  v.policies.resource_policy = optional_policy("resource_policy", "resource");
+  v.policies.permissions_boundary = optional_policy("permission_boundary", "boundary", false);
+  v.policies.session_policy = optional_policy("session_policy", "session", false);
+  v.policies.resource_policy = optional_policy("resource_policy", "resource", true);
   v.policies.scp_levels = levels(field(doc, "scps", ""), "/scps", "scp");
   v.policies.rcp_levels = levels(field(doc, "rcps", ""), "/rcps", "rcp");
   if (auto it = doc.find("options"); it != doc.end() && it->is_object()) {

@@ -127,15 +127,15 @@ PrincipalMatch PrincipalSpec::match(const CallerIdentity& c) const noexcept {
   }
   if (c.kind == CallerKind::kService) {
     for (const auto& v : service) {
-      if (v == c.arn) return PrincipalMatch::kService;
+      if (names_by_type(v, c)) return PrincipalMatch::kService;
     }
   }
   if (c.kind == CallerKind::kFederated) {
     for (const auto& v : federated) {
-      if (v == c.arn) return PrincipalMatch::kFederated;
+      if (names_by_type(v, c)) return PrincipalMatch::kFederated;
     }
     for (const auto& v : canonical_user) {
-      if (v == c.arn) return PrincipalMatch::kFederated;
+      if (names_by_type(v, c)) return PrincipalMatch::kFederated;
     }
   }
   return best;
@@ -154,15 +154,15 @@ bool PrincipalSpec::excludes(const CallerIdentity& c) const noexcept {
       return false;
     case CallerKind::kService:
       for (const auto& v : service) {
-        if (v == c.arn) return true;
+        if (names_by_type(v, c)) return true;
       }
       return false;
     case CallerKind::kFederated:
       for (const auto& v : federated) {
-        if (v == c.arn) return true;
+        if (names_by_type(v, c)) return true;
       }
       for (const auto& v : canonical_user) {
-        if (v == c.arn) return true;
+        if (names_by_type(v, c)) return true;
       }
       return false;
     default:

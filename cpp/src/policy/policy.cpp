@@ -233,7 +233,10 @@ match::PrincipalSpec parse_principal(const json& j, const Loc& at) {
                        "unknown principal type \"" + to_std(type) + "\" (expected AWS, Service, Federated or CanonicalUser)", p.str());
     }
     for (const auto v : values) {
-      if (v == "*") spec.wildcard = true;
+      // "*" means every principal only as "*" or {"AWS": "*"} (IAM UG, Principal element: "All
+      // principals"); {"Service": "*"} names every service principal, {"Federated": "*"} every
+      // federated one — never an IAM user, a role or an anonymous caller.
+      if (v == "*" && target == &spec.aws) spec.wildcard = true;
       target->emplace_back(v);
     }
   }
@@ -455,6 +458,22 @@ std::string Statement::label() const {
   std::string s = "#" + std::to_string(index);
   if (!sid.empty()) s += " (Sid \"" + sid + "\")";
   return s;
+}
+
+void check_principal_elements(const Policy& p, bool resource_based, const std::string& pointer) {
+  for (const Statement& st : p.statements()) {
+    if (resource_based && !st.has_principal) {
+      throw ParseError(codes::kMissingPrincipal,
+                       "a statement of a resource-based policy must have a Principal or NotPrincipal element",
+                       pointer + st.json_pointer);
+    }
+    if (!resource_based && st.has_principal) {
+      throw ParseError(codes::kUnexpectedPrincipal,
+                       std::string(st.not_principal ? "NotPrincipal" : "Principal") +
+                           " cannot be used in an identity-based policy, permissions boundary, session policy or SCP",
+                       pointer + st.json_pointer + (st.not_principal ? "/NotPrincipal" : "/Principal"));
+    }
+  }
 }
 
 }  // namespace accessgraph::policy

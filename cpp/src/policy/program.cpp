@@ -645,10 +645,10 @@ match::PrincipalMatch Program::match_principal(const Stmt& s, const match::Calle
         break;
       }
       case Who::Type::kService:
-        if (c.kind == match::CallerKind::kService && value == c.arn) return PrincipalMatch::kService;
+        if (c.kind == match::CallerKind::kService && match::names_by_type(value, c)) return PrincipalMatch::kService;
         break;
       case Who::Type::kFederated:
-        if (c.kind == match::CallerKind::kFederated && value == c.arn) return PrincipalMatch::kFederated;
+        if (c.kind == match::CallerKind::kFederated && match::names_by_type(value, c)) return PrincipalMatch::kFederated;
         break;
     }
   }

@@ -870,7 +870,8 @@ def principal_element(rng: random.Random, g: Gen, wildcard_ok: bool):
             entries.append(entry)
     element = {"AWS": one_or_list(rng, entries)}
     if rng.random() < 0.1:
-        element["Service"] = rng.choice(SERVICE_PRINCIPALS)
+        # {"Service": "*"} names every service principal, never an IAM caller or anonymous (FORMAT 9).
+        element["Service"] = rng.choice(SERVICE_PRINCIPALS + ["*"])
     return element
 
 

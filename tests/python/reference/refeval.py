@@ -87,6 +87,7 @@ class Caller:
     arn: str = ""
     account: str = ""
     role_name: str = ""  # for "role" and "session": the role's name (no path)
+    role_arn: str = ""   # for "session": its role's ARN with path, when aws:PrincipalArn gives it
 
 
 @dataclass
@@ -116,8 +117,14 @@ def parse_caller(principal: str) -> Caller:
 def parse_request(raw: dict) -> Request:
     """FORMAT request: condition key names compare case-insensitively, so they are lower-cased."""
     context = {key.lower(): value for key, value in (raw.get("context") or {}).items()}
+    caller = parse_caller(raw["principal"])
+    principal_arn = context.get("aws:principalarn")
+    if caller.kind == "session" and isinstance(principal_arn, str):
+        # FORMAT context: for a session, aws:PrincipalArn is the ARN of its role, with its path.
+        if role_arn_names_role(principal_arn, caller.account, caller.role_name):
+            caller.role_arn = principal_arn
     return Request(
-        caller=parse_caller(raw["principal"]),
+        caller=caller,
         action=raw["action"],
         resource=raw["resource"],
         resource_account=raw["resource_account"],
@@ -367,7 +374,10 @@ def how_entry_names_caller(ptype: str, value: str, caller: Caller):
         return NAMED_SESSION
     if caller.kind == "role" and value == caller.arn:
         return NAMED_ROLE
-    if caller.kind == "session" and role_arn_names_role(value, caller.account, caller.role_name):
+    if caller.kind == "session" and (value == caller.role_arn if caller.role_arn
+                                     else role_arn_names_role(value, caller.account, caller.role_name)):
+        # FORMAT 11, "ARNs are compared as written": when the session's role ARN (with its path)
+        # is known, only that ARN names the role; otherwise its account and name do.
         return NAMED_ROLE  # FORMAT 11: a role ARN also covers every session of that role
     return None
 

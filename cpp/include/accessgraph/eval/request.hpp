@@ -21,6 +21,13 @@ struct Request {
   static Request make(std::string_view principal, std::string_view action, std::string_view resource,
                       std::string_view principal_account = {}, std::string_view resource_account = {});
 
+  // For an assumed-role session: takes the ARN of its role, with the path the session ARN lacks,
+  // from the context's aws:PrincipalArn (for a session, the role's ARN: IAM UG, global condition
+  // keys), when that is a role ARN of the session's account with the session's role name. Role ARNs
+  // in Principal elements then name the session only when written with that path (FORMAT.md 11).
+  // Call after filling the context.
+  void identify_session_role();
+
   // Principal and resource belong to one account (anonymous calls never do).
   bool same_account() const noexcept {
     return !principal.is_anonymous() && !principal.account.empty() &&

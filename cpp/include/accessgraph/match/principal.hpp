@@ -23,6 +23,9 @@ struct CallerIdentity {
   std::string arn;        // as given; "" for anonymous
   std::string account;    // 12-digit account ID; "" for anonymous and service principals
   std::string role_name;  // kRole, kAssumedRole
+  // kAssumedRole: the ARN of the session's role, with its path (which the session ARN lacks), when
+  // known (Request::identify_session_role); empty: the role name alone identifies the role.
+  std::string role_arn;
   std::string session_name;
 
   // Parses "anonymous", an IAM/STS ARN or a service principal. `account` overrides the ARN's
@@ -64,14 +67,22 @@ PrincipalMatch match_aws_value(const AwsPrincipalView& v, const CallerIdentity& 
 inline bool names_account(const AwsPrincipalView& v, std::string_view account) noexcept {
   return !account.empty() && (v.text == account || (v.is_root && v.account == account));
 }
-// A role ARN names a session of that role: same account and role name (role names are unique in
-// an account; the session ARN carries no path).
+// A role ARN names a session of that role. When the role's ARN is known (with its path), the value
+// must be that ARN as written (FORMAT.md 11, "ARNs are compared as written"): `role/Worker` does not
+// name a session of `role/app/Worker`. Otherwise the same account and role name (role names are
+// unique in an account; the session ARN carries no path).
 inline bool names_role_of(const AwsPrincipalView& v, const CallerIdentity& c) noexcept {
-  return v.is_role && v.account == c.account && v.role_name == c.role_name;
+  if (!v.is_role) return false;
+  if (!c.role_arn.empty()) return v.text == c.role_arn;
+  return v.account == c.account && v.role_name == c.role_name;
+}
+// A value of a Service / Federated / CanonicalUser list names the caller: its exact name, or "*".
+inline bool names_by_type(std::string_view value, const CallerIdentity& c) noexcept {
+  return value == c.arn || value == "*";
 }
 
 struct PrincipalSpec {
-  bool wildcard = false;  // "*" or {"AWS": "*"} (or any principal type with "*")
+  bool wildcard = false;  // "*" or {"AWS": "*"}; a "*" of another type names every principal of that type
   std::vector<std::string> aws;
   std::vector<std::string> service;
   std::vector<std::string> federated;

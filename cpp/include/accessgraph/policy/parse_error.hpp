@@ -24,6 +24,8 @@ inline constexpr const char* kUnknownConditionOperator = "unknown-condition-oper
 inline constexpr const char* kInvalidConditionValue = "invalid-condition-value";
 inline constexpr const char* kEmptyValue = "empty-value";
 inline constexpr const char* kInvalidVariable = "invalid-variable";
+inline constexpr const char* kMissingPrincipal = "missing-principal";        // check_principal_elements
+inline constexpr const char* kUnexpectedPrincipal = "unexpected-principal";  // check_principal_elements
 }  // namespace codes
 
 class ParseError : public std::runtime_error {

@@ -106,6 +106,15 @@ using PolicyPtr = std::shared_ptr<Policy>;
 // managed policy, 20 KB for an S3 bucket policy). Bigger input is rejected as `too-large`.
 inline constexpr std::size_t kMaxPolicyBytes = 1 << 20;
 // Deepest JSON nesting accepted; a policy needs 5 levels.
+// Where a policy is used decides which elements it may have (IAM UG, Principal element): every
+// statement of a resource-based policy (bucket/key/queue/... policy, role trust policy, RCP) names
+// a Principal or NotPrincipal; identity-based policies, permissions boundaries, session policies
+// and SCPs cannot use either. AWS refuses such a policy, so it is an error here rather than a
+// statement silently left out (a resource-policy Deny without Principal would otherwise vanish).
+// Throws ParseError `missing-principal` / `unexpected-principal` at `pointer` + the statement's.
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html
+void check_principal_elements(const Policy& p, bool resource_based, const std::string& pointer = {});
+
 inline constexpr int kMaxJsonDepth = 64;
 // Throws ParseError `too-deep` when `text` nests arrays/objects deeper than `limit`.
 void check_json_depth(std::string_view text, int limit);

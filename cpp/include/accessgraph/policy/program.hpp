@@ -38,7 +38,7 @@ class Program {
   static constexpr std::uint16_t kHasPrincipal = 16;
   static constexpr std::uint16_t kNotPrincipal = 32;
   static constexpr std::uint16_t kHasCondition = 64;
-  static constexpr std::uint16_t kPrincipalWildcard = 128;  // "*" or {"<type>": "*"}
+  static constexpr std::uint16_t kPrincipalWildcard = 128;  // "*" or {"AWS": "*"}
   // Elements matched by the full model: more patterns than the compact form counts, NotResource
   // with policy variables, NotPrincipal, more clauses than the compact form counts.
   static constexpr std::uint16_t kFullAction = 256;
