@@ -34,16 +34,21 @@ std::vector<policy::PolicyPtr> policy_list(const py::handle& seq, const std::str
 }
 
 // Principal / NotPrincipal only in resource-based policies and RCPs (policy::check_principal_elements);
+// Resource / NotResource in every statement of identity policies, boundaries, session policies;
 // the pointer names the PolicySet argument, e.g. /scps/1/0/Statement/2.
 void check_principal_elements(const PolicySet& ps) {
   const auto check = [](const policy::PolicyPtr& p, bool resource_based, const std::string& where) {
     if (p) policy::check_principal_elements(*p, resource_based, where);
   };
+  const auto check_identity = [&check](const policy::PolicyPtr& p, const std::string& where) {
+    check(p, false, where);
+    if (p) policy::check_resource_elements(*p, where);
+  };
   for (std::size_t i = 0; i < ps.identity_policies.size(); ++i) {
-    check(ps.identity_policies[i], false, "/identity_policies/" + std::to_string(i));
+    check_identity(ps.identity_policies[i], "/identity_policies/" + std::to_string(i));
   }
-  check(ps.permissions_boundary, false, "/permissions_boundary");
-  check(ps.session_policy, false, "/session_policy");
+  check_identity(ps.permissions_boundary, "/permissions_boundary");
+  check_identity(ps.session_policy, "/session_policy");
   for (int rcp = 0; rcp < 2; ++rcp) {
     const auto& lv = rcp ? ps.rcp_levels : ps.scp_levels;
     for (std::size_t i = 0; i < lv.size(); ++i) {

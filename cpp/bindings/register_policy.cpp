@@ -65,10 +65,16 @@ void register_policy(py::module_& m) {
     try {
       if (p) std::rethrow_exception(p);
     } catch (const ParseError& e) {
-      py::object err = py::reinterpret_borrow<py::object>(parse_error.ptr())(e.what());
-      err.attr("code") = e.code();
-      err.attr("json_pointer") = e.json_pointer();
-      err.attr("message") = e.message();
+      // The message may quote the offending input, which need not be UTF-8: such bytes are shown
+      // as \xNN escapes instead of failing with a UnicodeDecodeError.
+      const auto text = [](const std::string& s) {
+        return py::reinterpret_steal<py::object>(
+            PyUnicode_DecodeUTF8(s.data(), static_cast<Py_ssize_t>(s.size()), "backslashreplace"));
+      };
+      py::object err = py::reinterpret_borrow<py::object>(parse_error.ptr())(text(e.what()));
+      err.attr("code") = text(e.code());
+      err.attr("json_pointer") = text(e.json_pointer());
+      err.attr("message") = text(e.message());
       PyErr_SetObject(parse_error.ptr(), err.ptr());
     }
   });
@@ -78,7 +84,9 @@ void register_policy(py::module_& m) {
             // A str is JSON text; bytes are UTF-8 JSON text; anything else (dict) is serialized first.
             std::string text;
             if (py::isinstance<py::str>(document)) {
-              text = document.cast<std::string>();
+              // A lone surrogate is not text: kept as its (invalid) UTF-8 bytes so that the
+              // parser reports it as invalid-json instead of the str failing to convert.
+              text = document.attr("encode")("utf-8", "surrogatepass").cast<std::string>();
             } else if (py::isinstance<py::bytes>(document)) {
               text = document.cast<std::string>();
             } else if (py::isinstance<py::dict>(document)) {

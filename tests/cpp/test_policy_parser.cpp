@@ -486,6 +486,23 @@ TEST(ParseErrors, PrincipalOnlyInResourceBasedPolicies) {
   expect_error(*with_not_principal, false, codes::kUnexpectedPrincipal, "/resource_policy/Statement/0/NotPrincipal");
 }
 
+// IAM UG, Resource element: "Statements must include either a Resource or a NotResource element"
+// (identity policies; a role trust policy has none).
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html
+TEST(ParseErrors, IdentityPolicyStatementsNeedAResourceElement) {
+  using accessgraph::policy::check_resource_elements;
+  EXPECT_NO_THROW(check_resource_elements(*Policy::parse(with_statement(R"({"Effect":"Allow","Action":"*","Resource":"*"})"))));
+  EXPECT_NO_THROW(check_resource_elements(*Policy::parse(with_statement(R"({"Effect":"Allow","Action":"*","NotResource":"arn:aws:s3:::b"})"))));
+  try {
+    check_resource_elements(*Policy::parse(with_statement(R"({"Effect":"Allow","Action":"*","Resource":"*"},{"Effect":"Allow","Action":"s3:*"})")),
+                            "/identity_policies/0");
+    ADD_FAILURE() << "no error";
+  } catch (const ParseError& e) {
+    EXPECT_EQ(e.code(), codes::kMissingResource);
+    EXPECT_EQ(e.json_pointer(), "/identity_policies/0/Statement/1");
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Hostile input never crashes and only ever raises ParseError.
 // ---------------------------------------------------------------------------------------------

@@ -180,6 +180,11 @@ def test_get_caller_identity_is_allowed_even_under_explicit_deny() -> None:
         ({"scps": [[{"Statement": [{"Effect": "Deny", "NotPrincipal": {"AWS": ACCOUNT}, "Action": "*",
                                     "Resource": "*"}]}]]},
          "unexpected-principal", "/scps/0/0/Statement/0/NotPrincipal"),
+        # IAM UG, Resource element: identity-policy statements need Resource or NotResource.
+        ({"session_policy": {"Statement": [{"Effect": "Allow", "Action": "s3:*"}]}},
+         "missing-resource", "/session_policy/Statement/0"),
+        ({"identity_policies": [{"Statement": [{"Effect": "Allow", "Action": "s3:*"}]}]},
+         "missing-resource", "/identity_policies/0/Statement/0"),
     ],
 )
 def test_principal_elements_must_fit_where_the_policy_is_used(kwargs: dict[str, Any], code: str, pointer: str) -> None:

@@ -72,6 +72,21 @@ def test_policy_of_wrong_python_type_is_a_parse_error() -> None:
     assert info.value.code == "wrong-type"
 
 
+@pytest.mark.parametrize(
+    "document",
+    [
+        '{"Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "\ud800"}]}',  # a lone surrogate in a str
+        b'{"Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "\xff"}]}',  # bytes that are not UTF-8
+    ],
+)
+def test_text_that_is_not_unicode_is_a_parse_error(document: str | bytes) -> None:
+    # Not a RuntimeError from the str conversion, not a UnicodeDecodeError from quoting the input.
+    with pytest.raises(ag.PolicyParseError) as err:
+        ag.Policy.from_json(document)
+    assert err.value.code == "invalid-json"
+    assert isinstance(str(err.value), str) and err.value.message
+
+
 def test_every_aws_managed_policy_parses(data_dir: object) -> None:
     from importlib import resources
 

@@ -13,7 +13,9 @@ using policy::ParseError;
 namespace {
 
 // `resource_based`: resource policies and RCPs (policy::check_principal_elements).
-policy::PolicyPtr parse_policy(const json& j, const std::string& pointer, const std::string& name, bool resource_based) {
+// `needs_resource`: identity policies, boundaries, session policies (policy::check_resource_elements).
+policy::PolicyPtr parse_policy(const json& j, const std::string& pointer, const std::string& name, bool resource_based,
+                               bool needs_resource = false) {
   policy::PolicyPtr p;
   try {
     p = policy::Policy::parse(j.dump(), name);
@@ -21,6 +23,7 @@ policy::PolicyPtr parse_policy(const json& j, const std::string& pointer, const 
     throw ParseError(e.code(), e.message(), pointer + e.json_pointer());
   }
   policy::check_principal_elements(*p, resource_based, pointer);
+  if (needs_resource) policy::check_resource_elements(*p, pointer);
   return p;
 }
 
@@ -99,12 +102,12 @@ Vector parse_vector(std::string_view line) {
   const json& ids = field(doc, "identity_policies", "");
   if (!ids.is_array()) throw ParseError(policy::codes::kWrongType, "expected a list of policies", "/identity_policies");
   for (std::size_t i = 0; i < ids.size(); ++i) {
-    v.policies.identity_policies.push_back(parse_policy(ids[i], "/identity_policies/" + std::to_string(i), "identity[" + std::to_string(i) + "]", false));
+    v.policies.identity_policies.push_back(parse_policy(ids[i], "/identity_policies/" + std::to_string(i), "identity[" + std::to_string(i) + "]", false, true));
   }
   auto optional_policy = [&doc](const char* key, const char* name, bool resource_based) -> policy::PolicyPtr {
     auto it = doc.find(key);
     if (it == doc.end() || it->is_null()) return nullptr;
-    return parse_policy(*it, std::string("/") + key, name, resource_based);
+    return parse_policy(*it, std::string("/") + key, name, resource_based, !resource_based);
   };
   v.policies.permissions_boundary = optional_policy("permission_boundary", "boundary", false);
   v.policies.session_policy = optional_policy("session_policy", "session", false);

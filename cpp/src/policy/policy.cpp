@@ -476,4 +476,15 @@ void check_principal_elements(const Policy& p, bool resource_based, const std::s
   }
 }
 
+void check_resource_elements(const Policy& p, const std::string& pointer) {
+  for (const Statement& st : p.statements()) {
+    if (!st.has_resource) {
+      throw ParseError(codes::kMissingResource,
+                       "a statement of an identity policy, permissions boundary or session policy must have a "
+                       "Resource or NotResource element",
+                       pointer + st.json_pointer);
+    }
+  }
+}
+
 }  // namespace accessgraph::policy

@@ -26,6 +26,7 @@ inline constexpr const char* kEmptyValue = "empty-value";
 inline constexpr const char* kInvalidVariable = "invalid-variable";
 inline constexpr const char* kMissingPrincipal = "missing-principal";        // check_principal_elements
 inline constexpr const char* kUnexpectedPrincipal = "unexpected-principal";  // check_principal_elements
+inline constexpr const char* kMissingResource = "missing-resource";          // check_resource_elements
 }  // namespace codes
 
 class ParseError : public std::runtime_error {

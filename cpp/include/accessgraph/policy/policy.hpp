@@ -114,6 +114,13 @@ inline constexpr std::size_t kMaxPolicyBytes = 1 << 20;
 // Throws ParseError `missing-principal` / `unexpected-principal` at `pointer` + the statement's.
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html
 void check_principal_elements(const Policy& p, bool resource_based, const std::string& pointer = {});
+// Every statement of an IAM identity policy (also a permissions boundary or session policy) has a
+// Resource or NotResource element (IAM UG, Resource element: "Statements must include either a
+// Resource or a NotResource element"); without this check such a statement would match every
+// resource. Resource-based policies are not checked: a role trust policy has no Resource.
+// Throws ParseError `missing-resource`.
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html
+void check_resource_elements(const Policy& p, const std::string& pointer = {});
 
 inline constexpr int kMaxJsonDepth = 64;
 // Throws ParseError `too-deep` when `text` nests arrays/objects deeper than `limit`.
