@@ -775,6 +775,14 @@ TEST(PrincipalElement, StarOfAnotherPrincipalTypeNamesOnlyThatType) {
        with_resource(PolicySet{}, everyone_of("Service")), kAllowed},
       {"a service caller, Federated *", req("cloudtrail.amazonaws.com", "s3:GetObject", kObject, kA),
        with_resource(PolicySet{}, everyone_of("Federated")), kImplicit},
+      {"a SAML provider's caller, Federated *", req("arn:aws:iam::444455556666:saml-provider/idp", "s3:GetObject", kObject, kA),
+       with_resource(id, everyone_of("Federated")), kAllowed},
+      // An STS federated user is named under "AWS" (IAM UG, Principal element, "AWS STS federated
+      // user principals"), not by a "*" of another type.
+      {"an STS federated user, CanonicalUser *", req("arn:aws:sts::444455556666:federated-user/bob", "s3:GetObject", kObject, kA),
+       with_resource(id, everyone_of("CanonicalUser")), kImplicit},
+      {"an STS federated user, Federated *", req("arn:aws:sts::444455556666:federated-user/bob", "s3:GetObject", kObject, kA),
+       with_resource(id, everyone_of("Federated")), kImplicit},
   });
 }
 

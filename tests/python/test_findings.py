@@ -1306,3 +1306,14 @@ def test_dataframe_has_one_row_per_finding_with_the_documented_columns() -> None
     assert len(df) == len(found) == 3
     assert set(df["resource"]) == set(res.values())
     assert set(df["owner"]) == {A}
+
+
+# IAM UG, Principal element: {"Federated": "*"} / {"CanonicalUser": "*"} name every principal of that
+# type (not every principal, unlike "*"): the grant still reaches outside the zone, so it is a finding
+# whose principal says so. (It was lost when "*" of these types stopped meaning the anonymous caller.)
+@pytest.mark.parametrize("ptype", ["Federated", "CanonicalUser"])
+def test_a_star_of_another_principal_type_is_still_a_finding(ptype: str) -> None:
+    t = SnapshotTree()
+    arn = t.bucket(A, "tst-typed-star", policy(bucket_get({ptype: "*"}, "tst-typed-star")))
+    found = on(run(t), arn)
+    assert [f.principal for f in found] == [{ptype: "*"}], found

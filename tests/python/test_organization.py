@@ -203,3 +203,36 @@ def test_who_can_misses_no_principal_that_can_call(org: ag.Organization, action:
                 allowed += 1
                 assert p in listed, (p, action, resource)
     assert allowed > 0  # the comparison is not vacuous
+
+
+# IAM UG, Principal element: {"Service": "*"} names every AWS service principal and nobody else;
+# only "*" / {"AWS": "*"} also name anonymous callers.
+@pytest.mark.parametrize("principal", [{"Service": "*"}, {"AWS": "*", "Service": "*"}])
+def test_who_can_asks_a_service_star_as_a_service(principal: dict[str, str]) -> None:
+    from .findings_trees import A, SnapshotTree, allow, policy
+
+    t = SnapshotTree()
+    t.bucket(A, "tst-services", policy(allow(principal, "s3:GetObject", "arn:aws:s3:::tst-services/*")))
+    org = ag.load_snapshot_from_dict(t.build())
+    results = org.who_can("s3:GetObject", "arn:aws:s3:::tst-services/k")
+    services = [a for a in results if a.kind == "service"]
+    assert [a.principal for a in services] == ["*"]
+    assert "anonymous" not in services[0].explanation.rule
+    anonymous = [a for a in results if a.kind == "anonymous"]
+    assert bool(anonymous) == ("AWS" in principal)
+
+
+def test_can_takes_the_session_roles_path_from_the_callers_context() -> None:
+    # FORMAT.md 11 / aws:PrincipalArn: a session of a role outside the snapshot, whose path only the
+    # caller's context gives; org.can decides as ag.evaluate does.
+    from .findings_trees import A, OUTSIDE, SnapshotTree, allow, policy
+
+    t = SnapshotTree()
+    t.bucket(A, "tst-path", policy(allow({"AWS": f"arn:aws:iam::{OUTSIDE}:role/Ext"}, "s3:GetObject",
+                                         "arn:aws:s3:::tst-path/*")))
+    org = ag.load_snapshot_from_dict(t.build())
+    session = f"arn:aws:sts::{OUTSIDE}:assumed-role/Ext/s1"
+    obj = "arn:aws:s3:::tst-path/k"
+    assert org.can(session, "s3:GetObject", obj).decision == "Allowed"
+    other_path = org.can(session, "s3:GetObject", obj, context={"aws:PrincipalArn": f"arn:aws:iam::{OUTSIDE}:role/team/Ext"})
+    assert other_path.decision == "ImplicitlyDenied"

@@ -350,8 +350,13 @@ class Analyzer {
                                                   : gr.principal_value;
     } else if (gr.principal_type == "AWS") {
       caller = "arn:" + org_.partition + ":iam::000000000000:root";  // any principal: an unknown account
-    } else {
+    } else if (gr.principal_value != "*") {
       caller = gr.principal_value;  // federated / canonical: matched by name
+    } else {
+      // {"Federated": "*"} / {"CanonicalUser": "*"}: a principal of that type that no statement
+      // names ("*" itself would be the anonymous caller, which these do not name).
+      caller = gr.principal_type == "Federated" ? "arn:" + org_.partition + ":iam::000000000000:saml-provider/any"
+                                                : std::string(64, '0');
     }
     auto req = std::make_shared<eval::Request>(eval::Request::make(caller, action, res_arn, {}, resource_account));
     if (gr.principal_type == "AWS" && gr.principal_value == "*") {

@@ -295,6 +295,8 @@ std::shared_ptr<eval::Request> AccessGraph::make_request(std::string_view princi
       if (e.multivalued) ctx.set_multi(e.key, e.values);
       else ctx.set(e.key, e.values.empty() ? std::string() : e.values.front());
     }
+    // The caller's own aws:PrincipalArn says which path the session's role has, as in evaluate().
+    if (extra->find("aws:principalarn") != nullptr) req->identify_session_role();
   }
   ctx.set_closed_keys(std::move(closed));
   ctx.set_open_world(open_world);
@@ -463,6 +465,9 @@ std::vector<Access> AccessGraph::who_can(std::string_view action, std::string_vi
   for (const auto& c : candidates) {
     std::string caller = c.arn;
     if (c.kind == PrincipalKind::kAnyPrincipal) caller = "arn:aws:iam:::root";  // any account: unknown
+    // {"Service": "*"}: asked as a service that no statement names by name (not as "*", which is
+    // the anonymous caller).
+    if (c.kind == PrincipalKind::kService && c.arn == "*") caller = "any-service.amazonaws.com";
     std::shared_ptr<eval::Request> req;
     if (c.kind == PrincipalKind::kAnyPrincipal) {
       req = make_request("arn:aws:iam::000000000000:root", action, resource, nullptr, true);
@@ -583,7 +588,15 @@ std::vector<const iam::Role*> AccessGraph::assumable_role_candidates(const match
     auto r = role_arn_by_account_and_name_.find(caller.account + "/" + caller.role_name);
     if (r != role_arn_by_account_and_name_.end()) add("arn:" + r->second);
   }
-  if (caller.kind == CallerKind::kService) add("svc:" + caller.arn);
+  // {"Service": "*"} / {"Federated": "*"} trust every service / federated principal.
+  if (caller.kind == CallerKind::kService) {
+    add("svc:" + caller.arn);
+    add("svc:*");
+  }
+  if (caller.kind == CallerKind::kFederated) {
+    add("fed:" + caller.arn);
+    add("fed:*");
+  }
   std::sort(out.begin(), out.end(), [](auto* a, auto* b) { return a->arn < b->arn; });
   out.erase(std::unique(out.begin(), out.end()), out.end());
   return out;

@@ -342,10 +342,11 @@ def principal_entries(element):
 
 
 def role_arn_names_role(role_arn: str, account: str, role_name: str) -> bool:
-    """FORMAT 11: does a role ARN (with any path) name the role of a session?
+    """FORMAT 11: does a role ARN (with any path) name the role of a session whose path is unknown?
 
-    INFERRED: a session ARN carries no role path (FORMAT request.principal) and the context
-    may lack aws:PrincipalArn, so the session's role is identified by account + name; IAM role
+    INFERRED: a session ARN carries no role path (FORMAT request.principal); when the context
+    gives aws:PrincipalArn, only that ARN names the role (parse_request, how_entry_names_caller).
+    Without it the session's role is identified by account + name; IAM role
     names are unique within an account whatever their path (AWS: IAM identifiers).  In the
     public vectors every role ARN naming a session's role equals that session's
     aws:PrincipalArn, so this never has to choose between two paths.

@@ -76,9 +76,12 @@ inline bool names_role_of(const AwsPrincipalView& v, const CallerIdentity& c) no
   if (!c.role_arn.empty()) return v.text == c.role_arn;
   return v.account == c.account && v.role_name == c.role_name;
 }
-// A value of a Service / Federated / CanonicalUser list names the caller: its exact name, or "*".
+// A value of a Service / Federated / CanonicalUser list names the caller (of that type): its exact
+// name, or "*" — except an STS federated-user session (arn:...:sts::<acct>:federated-user/<name>),
+// which AWS names only under "AWS".
 inline bool names_by_type(std::string_view value, const CallerIdentity& c) noexcept {
-  return value == c.arn || value == "*";
+  if (value == c.arn) return true;
+  return value == "*" && c.arn.find(":federated-user/") == std::string::npos;
 }
 
 struct PrincipalSpec {

@@ -102,10 +102,6 @@ class alignas(64) Policy {
 // that Python bindings can hold it.
 using PolicyPtr = std::shared_ptr<Policy>;
 
-// Largest policy document accepted (AWS's own limits are far lower: 10,240 characters for a
-// managed policy, 20 KB for an S3 bucket policy). Bigger input is rejected as `too-large`.
-inline constexpr std::size_t kMaxPolicyBytes = 1 << 20;
-// Deepest JSON nesting accepted; a policy needs 5 levels.
 // Where a policy is used decides which elements it may have (IAM UG, Principal element): every
 // statement of a resource-based policy (bucket/key/queue/... policy, role trust policy, RCP) names
 // a Principal or NotPrincipal; identity-based policies, permissions boundaries, session policies
@@ -122,6 +118,10 @@ void check_principal_elements(const Policy& p, bool resource_based, const std::s
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html
 void check_resource_elements(const Policy& p, const std::string& pointer = {});
 
+// Largest policy document accepted (AWS's own limits are far lower: 10,240 characters for a
+// managed policy, 20 KB for an S3 bucket policy). Bigger input is rejected as `too-large`.
+inline constexpr std::size_t kMaxPolicyBytes = 1 << 20;
+// Deepest JSON nesting accepted; a policy needs 5 levels.
 inline constexpr int kMaxJsonDepth = 64;
 // Throws ParseError `too-deep` when `text` nests arrays/objects deeper than `limit`.
 void check_json_depth(std::string_view text, int limit);
