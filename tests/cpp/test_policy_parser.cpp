@@ -240,6 +240,33 @@ TEST(ParseErrors, InvalidJson) {
   EXPECT_PARSE_ERROR(R"({"Statement":[]} trailing)", codes::kInvalidJson, "");
 }
 
+// RFC 8259 section 4: object names SHOULD be unique, and readers differ on which value of a repeated
+// name they keep; {"Effect":"Deny","Effect":"Allow"} would be a Deny to one and an Allow to another.
+// A repeated key is refused with its JSON pointer instead of being read one way silently.
+TEST(ParseErrors, RepeatedKeyIsAmbiguousAndRefused) {
+  EXPECT_PARSE_ERROR(with_statement(R"({"Effect":"Deny","Action":"*","Resource":"*","Effect":"Allow"})"),
+                     codes::kDuplicateKey, "/Statement/0/Effect");
+  // The pointer names the object and the key wherever it is: nested objects, later array
+  // elements, the document itself.
+  EXPECT_PARSE_ERROR(R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"},)"
+                     R"({"Effect":"Allow","Action":"*","Resource":"*","Condition":{"StringEquals":{"aws:username":"a",)"
+                     R"("aws:username":"b"}}}]})",
+                     codes::kDuplicateKey, "/Statement/1/Condition/StringEquals/aws:username");
+  EXPECT_PARSE_ERROR(R"({"Version":"2012-10-17","Statement":[],"Version":"2008-10-17"})", codes::kDuplicateKey,
+                     "/Version");
+  EXPECT_PARSE_ERROR(with_statement(R"({"Effect":"Allow","Action":"*","Resource":"*","Principal":{"AWS":"*","AWS":"1"}})"),
+                     codes::kDuplicateKey, "/Statement/0/Principal/AWS");
+  // An escaped spelling is the same key (the pointer token is escaped per RFC 6901).
+  EXPECT_PARSE_ERROR(with_statement(R"({"Effect":"Allow","Action":"*","Resource":"*","\u0045ffect":"Deny"})"),
+                     codes::kDuplicateKey, "/Statement/0/Effect");
+  EXPECT_PARSE_ERROR(with_statement(R"({"Effect":"Allow","Action":"*","Resource":"*","Condition":{"StringLike":{"a/b":"x","a/b":"y"}}})"),
+                     codes::kDuplicateKey, "/Statement/0/Condition/StringLike/a~1b");
+  // The same key in different objects, and keys differing in case, are not repeats in JSON.
+  EXPECT_TRUE(try_parse(R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"},)"
+                        R"({"Effect":"Deny","Action":"*","Resource":"*"}]})").ok);
+  EXPECT_TRUE(try_parse(with_statement(R"({"Effect":"Allow","Action":"*","Resource":"*","Condition":{"StringEquals":{"aws:username":"a","aws:UserName":"a"}}})")).ok);
+}
+
 TEST(ParseErrors, TooLarge) {
   const std::string head = R"({"Version":"2012-10-17","Statement":{"Sid":")";
   const std::string tail = R"(","Effect":"Allow","Action":"*","Resource":"*"}})";

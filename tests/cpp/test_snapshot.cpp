@@ -775,6 +775,17 @@ TEST(SnapshotProblems, EveryProblemCodeIsRecordedWithFileAndPointer) {
   const std::vector<BadCase> cases = {
       {"malformed json", [](json& t) { at(t, kIam + "get-account-summary.json") = "{\"SummaryMap\": {"; },
        "malformed-json", kIam + "get-account-summary.json", "", Severity::kError},
+      // RFC 8259 section 4: a repeated key is read one way silently by one reader and another way
+      // by the next; the file is refused like malformed JSON, with the key's pointer.
+      {"repeated key", [](json& t) { at(t, kIam + "get-account-summary.json") = R"({"SummaryMap": {"Users": 1, "Users": 2}})"; },
+       "duplicate-key", kIam + "get-account-summary.json", "/SummaryMap/Users", Severity::kError},
+      {"repeated key in a bucket policy document",
+       [](json& t) {
+         add_bucket(t, "b");
+         at(t, kS3 + "get-bucket-policy/b.json")["Policy"] =
+             R"({"Statement":[{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"*","Effect":"Allow"}]})";
+       },
+       "policy-parse-error", kPolicyFile, "/Policy/Statement/0/Effect", Severity::kError},
       {"list is an object", [](json& t) { at(t, kS3 + "list-buckets.json")["Buckets"] = json::object(); },
        "wrong-type", kS3 + "list-buckets.json", "/Buckets", Severity::kError},
       {"item is not an object", [](json& t) { at(t, kS3 + "list-buckets.json")["Buckets"] = {5}; },

@@ -52,6 +52,9 @@ def test_statement_may_be_a_single_object() -> None:
          "unknown-principal-type", "/Statement/0/Principal/Robot"),
         ({"Statement": [{"Effect": "Allow", "Action": "*", "NotAction": "s3:*"}]},
          "conflicting-elements", "/Statement/0/NotAction"),
+        # RFC 8259 section 4: readers differ on which value of a repeated key they keep.
+        ('{"Statement": [{"Effect": "Deny", "Action": "*", "Resource": "*", "Effect": "Allow"}]}',
+         "duplicate-key", "/Statement/0/Effect"),
         ("[" * 100_000, "too-deep", ""),
         (" " * (2 << 20), "too-large", ""),
     ],

@@ -686,7 +686,17 @@ std::shared_ptr<const json> Loader::parse_text(std::string text, const std::stri
     return std::make_shared<const json>(json::object());  // the CLI prints nothing for some empty results
   }
   try {
-    return std::make_shared<const json>(json::parse(view.begin(), view.end()));
+    policy::RepeatedKeyCounter keys;
+    auto doc = std::make_shared<const json>(json::parse(
+        view.begin(), view.end(), [&keys](int, json::parse_event_t event, json& parsed) { return keys.on(event, parsed); }));
+    if (!keys.found()) return doc;
+    // A repeated key would be read one way silently (policy::RepeatedKeyCounter): refuse the file.
+    try {
+      policy::throw_duplicate_key(view);
+    } catch (const policy::ParseError& e) {
+      problem(Severity::kError, "duplicate-key", path, e.json_pointer(), e.message());
+    }
+    return nullptr;
   } catch (const json::exception& e) {
     problem(Severity::kError, "malformed-json", path, "", std::string("not valid JSON: ") + e.what());
   } catch (const std::exception& e) {

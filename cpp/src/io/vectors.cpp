@@ -64,11 +64,14 @@ Vector parse_vector(std::string_view line) {
   // Nesting deeper than a vector needs would overflow the recursive JSON code: reject it first.
   policy::check_json_depth(line, policy::kMaxJsonDepth + 8);
   json doc;
+  policy::RepeatedKeyCounter keys;  // the embedded policies are re-serialized below: catch repeats here
   try {
-    doc = json::parse(line.begin(), line.end());
+    doc = json::parse(line.begin(), line.end(),
+                      [&keys](int, json::parse_event_t event, json& parsed) { return keys.on(event, parsed); });
   } catch (const json::exception& e) {  // parse errors, and numbers beyond double range
     throw ParseError(policy::codes::kInvalidJson, std::string("not valid JSON: ") + e.what(), "");
   }
+  if (keys.found()) policy::throw_duplicate_key(line);
   if (!doc.is_object()) throw ParseError(policy::codes::kWrongType, "a vector must be a JSON object", "");
   Vector v;
   v.id = string_field(doc, "id", "");

@@ -6,6 +6,7 @@
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -161,6 +162,87 @@ void check_json_depth(std::string_view text, int limit) {
       --depth;
     }
   }
+}
+
+namespace {
+
+// Reads JSON text as SAX events and stops at the first key that repeats an earlier key of the same
+// object, keeping the path to it.
+class RepeatedKeyFinder {
+ public:
+  using json = nlohmann::json;
+  bool null() { return value(); }
+  bool boolean(bool) { return value(); }
+  bool number_integer(json::number_integer_t) { return value(); }
+  bool number_unsigned(json::number_unsigned_t) { return value(); }
+  bool number_float(json::number_float_t, const std::string&) { return value(); }
+  bool string(std::string&) { return value(); }
+  bool binary(json::binary_t&) { return value(); }
+  bool start_object(std::size_t) {
+    frames_.push_back(Frame{false, 0, {}, {}});
+    return true;
+  }
+  bool key(std::string& k) {
+    Frame& f = frames_.back();
+    if (std::find(f.keys.begin(), f.keys.end(), k) != f.keys.end()) {
+      repeated_ = k;
+      pointer_ = path_to_top() + "/" + escape_pointer_token(k);
+      return false;  // stop: found
+    }
+    f.keys.push_back(k);
+    f.key = k;
+    return true;
+  }
+  bool end_object() { return leave(); }
+  bool start_array(std::size_t) {
+    frames_.push_back(Frame{true, 0, {}, {}});
+    return true;
+  }
+  bool end_array() { return leave(); }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) { return false; }
+
+  const std::optional<std::string>& repeated() const noexcept { return repeated_; }
+  const std::string& pointer() const noexcept { return pointer_; }
+
+ private:
+  struct Frame {
+    bool array;
+    std::size_t index;  // arrays: the element being read
+    std::string key;    // objects: the member being read
+    std::vector<std::string> keys;
+  };
+  bool value() {
+    if (!frames_.empty() && frames_.back().array) ++frames_.back().index;
+    return true;
+  }
+  bool leave() {
+    frames_.pop_back();
+    return value();  // the finished object/array was one value of its parent
+  }
+  std::string path_to_top() const {
+    std::string out;
+    for (std::size_t i = 0; i + 1 < frames_.size(); ++i) {
+      out += "/";
+      out += frames_[i].array ? std::to_string(frames_[i].index) : escape_pointer_token(frames_[i].key);
+    }
+    return out;
+  }
+  std::vector<Frame> frames_;
+  std::optional<std::string> repeated_;
+  std::string pointer_;
+};
+
+}  // namespace
+
+void throw_duplicate_key(std::string_view text, const std::string& pointer_prefix) {
+  RepeatedKeyFinder finder;
+  nlohmann::json::sax_parse(text.begin(), text.end(), &finder);
+  if (!finder.repeated()) return;
+  throw ParseError(codes::kDuplicateKey,
+                   "the key \"" + *finder.repeated() +
+                       "\" appears more than once in one object; JSON readers differ on which value they keep, "
+                       "so the policy is ambiguous",
+                   pointer_prefix + finder.pointer());
 }
 
 namespace {
@@ -371,11 +453,14 @@ std::shared_ptr<Policy> Policy::parse(std::string_view text, std::string name) {
   check_json_depth(text, kMaxJsonDepth);
   t_dom_arena.rewind();
   json doc;
+  RepeatedKeyCounter keys;
   try {
-    doc = json::parse(text.begin(), text.end());
+    doc = json::parse(text.begin(), text.end(),
+                      [&keys](int, json::parse_event_t event, json& parsed) { return keys.on(event, parsed); });
   } catch (const json::exception& e) {  // parse errors, and numbers beyond double range (out_of_range)
     throw ParseError(codes::kInvalidJson, "not valid JSON: " + std::string(e.what()), "");
   }
+  if (keys.found()) throw_duplicate_key(text);
   const Loc root;
   if (!doc.is_object()) wrong_type(doc, "a policy object", root);
 

@@ -11,6 +11,7 @@ namespace codes {
 inline constexpr const char* kInvalidJson = "invalid-json";
 inline constexpr const char* kTooLarge = "too-large";
 inline constexpr const char* kTooDeep = "too-deep";
+inline constexpr const char* kDuplicateKey = "duplicate-key";
 inline constexpr const char* kWrongType = "wrong-type";
 inline constexpr const char* kUnknownElement = "unknown-element";
 inline constexpr const char* kMissingStatement = "missing-statement";

@@ -126,4 +126,42 @@ inline constexpr int kMaxJsonDepth = 64;
 // Throws ParseError `too-deep` when `text` nests arrays/objects deeper than `limit`.
 void check_json_depth(std::string_view text, int limit);
 
+// Repeated object keys. RFC 8259 (section 4) says only that names SHOULD be unique, and JSON
+// readers differ on which value of a repeated key they keep: {"Effect": "Deny", "Effect": "Allow"}
+// is a Deny to one reader and an Allow to another. A policy is therefore refused with ParseError
+// `duplicate-key` instead of being read one way silently.
+//
+// RepeatedKeyCounter is handed to nlohmann's parser as its callback (through a lambda that holds
+// it by reference): it counts the keys of each object as the document is built and notes when an
+// object ends with fewer members than keys. That costs little; only then does
+// throw_duplicate_key() read the text again to name the key and its JSON pointer.
+class RepeatedKeyCounter {
+ public:
+  template <class Event, class Json>
+  bool on(Event event, const Json& parsed) {
+    switch (event) {
+      case Event::object_start: counts_.push_back(0); break;
+      case Event::key: if (!counts_.empty()) ++counts_.back(); break;
+      case Event::object_end:
+        if (!counts_.empty()) {
+          if (parsed.is_object() && parsed.size() != counts_.back()) found_ = true;
+          counts_.pop_back();
+        }
+        break;
+      default: break;
+    }
+    return true;
+  }
+  bool found() const noexcept { return found_; }
+
+ private:
+  std::vector<std::size_t> counts_;
+  bool found_ = false;
+};
+
+// Throws ParseError `duplicate-key` naming the first key of `text` that repeats an earlier key of
+// its object, at `pointer_prefix` + the JSON pointer of the repetition. Returns if there is none
+// (or `text` is not valid JSON).
+void throw_duplicate_key(std::string_view text, const std::string& pointer_prefix = {});
+
 }  // namespace accessgraph::policy
