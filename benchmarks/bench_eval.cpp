@@ -4,7 +4,9 @@
 // --min-time seconds of CPU time after an untimed warm-up pass). Rates are computed from the CPU
 // time of this thread, so that other processes sharing the cores do not count against the engine;
 // wall-clock rates are recorded next to them.
-//   eval      evaluate() on the conformance mix with the policies compiled once and reused
+//   eval      evaluate() on the conformance mix with the policies compiled once and reused, each
+//             vector's policies as an eval::PreparedPolicySet (as the Python PolicySet is); also
+//             with the plain eval::PolicySet, for comparison
 //   explain   explain() on the same mix (evaluation with the trace on, Explanation allocated)
 //   naive     baseline in this invocation: every policy of a vector is parsed from its JSON text
 //             again for every request (no compiled reuse), then evaluate()
@@ -308,6 +310,31 @@ int run(const Options& opt) {
     eval_rate = rates.median();
     figures.push_back({"eval_decisions_per_s", "evaluate(), compiled policies reused", "decisions/s", eval_rate,
                        rates.best(), rates.wall_median()});
+    // The same with each vector's plain PolicySet (not prepared): evaluate() then finds the
+    // programs through the set's vectors and Policy objects. Passes with and without preparation
+    // alternate, so that changes in the machine's speed fall on both alike.
+    {
+      Rates plain, ratio;
+      for (int r = 0; r < opt.runs; ++r) {
+        double with = 0, without = 0;
+        std::size_t rounds = 0;
+        while (with + without < opt.min_time) {
+          double c0 = thread_cpu_s();
+          for (const auto& v : vectors) sink += static_cast<std::size_t>(ag::eval::evaluate(v.request, v.policies));
+          with += thread_cpu_s() - c0;
+          c0 = thread_cpu_s();
+          for (const auto& v : vectors) sink += static_cast<std::size_t>(ag::eval::evaluate(v.request, v.policies.set()));
+          without += thread_cpu_s() - c0;
+          ++rounds;
+        }
+        plain.cpu.push_back(static_cast<double>(rounds * vectors.size()) / without);
+        ratio.cpu.push_back(without / with);
+      }
+      figures.push_back({"eval_plain_set_decisions_per_s", "evaluate(), PolicySet not prepared", "decisions/s",
+                         plain.median(), plain.best(), 0});
+      out["prepared_vs_plain"] = ratio.median();
+      notes.push_back("prepared / plain PolicySet, alternating passes: " + fmt(ratio.median()) + "x");
+    }
 
     // Computation vs memory: passes that decide every vector once alternate with passes that
     // decide it twice in a row. The second decision finds the vector's request and policies in
@@ -355,7 +382,7 @@ int run(const Options& opt) {
   if (want("naive")) {
     auto rates = measure([&] {
       for (std::size_t i = 0; i < vectors.size(); ++i) {
-        const auto ps = compile_now(texts[i], vectors[i].policies.options);
+        const auto ps = compile_now(texts[i], vectors[i].policies.set().options);
         sink += static_cast<std::size_t>(ag::eval::evaluate(vectors[i].request, ps));
       }
     }, vectors.size(), std::max(3, opt.runs / 2), opt.min_time);

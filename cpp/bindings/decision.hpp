@@ -11,7 +11,7 @@ namespace accessgraph::bindings {
 struct Decision {
   eval::DecisionKind kind;
   std::shared_ptr<eval::Request> request;
-  std::shared_ptr<eval::PolicySet> policies;
+  std::shared_ptr<eval::PreparedPolicySet> policies;
 };
 
 pybind11::dict match_to_dict(const eval::StatementMatch& m);

@@ -15,6 +15,7 @@ namespace accessgraph::bindings {
 using eval::DecisionKind;
 using eval::Explanation;
 using eval::PolicySet;
+using eval::PreparedPolicySet;
 using eval::Request;
 using eval::StatementMatch;
 
@@ -157,38 +158,39 @@ void register_eval(py::module_& m) {
         return d;
       });
 
-  py::class_<PolicySet, std::shared_ptr<PolicySet>>(m, "PolicySet")
+  // Python's PolicySet is immutable: it is prepared once (eval::PreparedPolicySet) for fast evaluation.
+  py::class_<PreparedPolicySet, std::shared_ptr<PreparedPolicySet>>(m, "PolicySet")
       .def(py::init([](py::object identity_policies, policy::PolicyPtr permissions_boundary, policy::PolicyPtr session_policy,
                        py::object scps, py::object rcps, policy::PolicyPtr resource_policy, bool s3_block_public_access,
                        py::object scp_level_names, py::object rcp_level_names) {
-             auto ps = std::make_shared<PolicySet>();
-             ps->identity_policies = policy_list(identity_policies, "identity_policies");
-             ps->permissions_boundary = std::move(permissions_boundary);
-             ps->session_policy = std::move(session_policy);
-             ps->scp_levels = levels(scps, scp_level_names, "scp");
-             ps->rcp_levels = levels(rcps, rcp_level_names, "rcp");
-             ps->resource_policy = std::move(resource_policy);
-             ps->options.s3_restrict_public_buckets = s3_block_public_access;
-             check_principal_elements(*ps);
-             return ps;
+             PolicySet ps;
+             ps.identity_policies = policy_list(identity_policies, "identity_policies");
+             ps.permissions_boundary = std::move(permissions_boundary);
+             ps.session_policy = std::move(session_policy);
+             ps.scp_levels = levels(scps, scp_level_names, "scp");
+             ps.rcp_levels = levels(rcps, rcp_level_names, "rcp");
+             ps.resource_policy = std::move(resource_policy);
+             ps.options.s3_restrict_public_buckets = s3_block_public_access;
+             check_principal_elements(ps);
+             return std::make_shared<PreparedPolicySet>(std::move(ps));
            }),
            py::kw_only(), py::arg("identity_policies") = py::none(), py::arg("permissions_boundary") = nullptr,
            py::arg("session_policy") = nullptr, py::arg("scps") = py::none(), py::arg("rcps") = py::none(),
            py::arg("resource_policy") = nullptr, py::arg("s3_block_public_access") = false,
            py::arg("scp_level_names") = py::none(), py::arg("rcp_level_names") = py::none())
-      .def_property_readonly("identity_policies", [](const PolicySet& p) { return p.identity_policies; })
-      .def_property_readonly("permissions_boundary", [](const PolicySet& p) { return p.permissions_boundary; })
-      .def_property_readonly("session_policy", [](const PolicySet& p) { return p.session_policy; })
-      .def_property_readonly("resource_policy", [](const PolicySet& p) { return p.resource_policy; })
-      .def_property_readonly("s3_block_public_access", [](const PolicySet& p) { return p.options.s3_restrict_public_buckets; })
-      .def_property_readonly("scp_level_names", [](const PolicySet& p) {
+      .def_property_readonly("identity_policies", [](const PreparedPolicySet& p) { return p.set().identity_policies; })
+      .def_property_readonly("permissions_boundary", [](const PreparedPolicySet& p) { return p.set().permissions_boundary; })
+      .def_property_readonly("session_policy", [](const PreparedPolicySet& p) { return p.set().session_policy; })
+      .def_property_readonly("resource_policy", [](const PreparedPolicySet& p) { return p.set().resource_policy; })
+      .def_property_readonly("s3_block_public_access", [](const PreparedPolicySet& p) { return p.set().options.s3_restrict_public_buckets; })
+      .def_property_readonly("scp_level_names", [](const PreparedPolicySet& p) {
         std::vector<std::string> n;
-        for (const auto& l : p.scp_levels) n.push_back(l.name);
+        for (const auto& l : p.set().scp_levels) n.push_back(l.name);
         return n;
       })
-      .def_property_readonly("rcp_level_names", [](const PolicySet& p) {
+      .def_property_readonly("rcp_level_names", [](const PreparedPolicySet& p) {
         std::vector<std::string> n;
-        for (const auto& l : p.rcp_levels) n.push_back(l.name);
+        for (const auto& l : p.set().rcp_levels) n.push_back(l.name);
         return n;
       });
 
@@ -228,7 +230,7 @@ void register_eval(py::module_& m) {
       })
       .def("__hash__", [](const Decision& d) { return py::hash(py::str(eval::to_string(d.kind))); });
 
-  m.def("_evaluate", [](std::shared_ptr<Request> request, std::shared_ptr<PolicySet> policies) {
+  m.def("_evaluate", [](std::shared_ptr<Request> request, std::shared_ptr<PreparedPolicySet> policies) {
           const DecisionKind kind = eval::evaluate(*request, *policies);
           return Decision{kind, std::move(request), std::move(policies)};
         },
@@ -239,7 +241,7 @@ void register_eval(py::module_& m) {
   struct DecisionList {
     std::vector<DecisionKind> kinds;
     std::vector<std::shared_ptr<Request>> requests;
-    std::vector<std::shared_ptr<PolicySet>> policies;  // one, or one per request
+    std::vector<std::shared_ptr<PreparedPolicySet>> policies;  // one, or one per request
     Decision at(std::size_t i) const {
       return Decision{kinds[i], requests[i], policies[policies.size() == 1 ? 0 : i]};
     }
@@ -276,7 +278,7 @@ void register_eval(py::module_& m) {
 
   // Decides many requests with the GIL released; policies are compiled objects shared read-only.
   m.def("_evaluate_batch", [](std::vector<std::shared_ptr<Request>> requests,
-                              std::vector<std::shared_ptr<PolicySet>> policies) {
+                              std::vector<std::shared_ptr<PreparedPolicySet>> policies) {
           if (policies.size() != requests.size() && policies.size() != 1) {
             throw py::value_error("evaluate_batch: give one PolicySet, or one per request (" +
                                   std::to_string(requests.size()) + " requests, " + std::to_string(policies.size()) +
@@ -307,7 +309,7 @@ void register_eval(py::module_& m) {
   m.def("_parse_vector", [](std::string_view line) {
     io::Vector v = io::parse_vector(line);
     return py::make_tuple(v.id, v.category, std::make_shared<Request>(std::move(v.request)),
-                          std::make_shared<PolicySet>(std::move(v.policies)), v.expected);
+                          std::make_shared<PreparedPolicySet>(std::move(v.policies)), v.expected);
   });
 }
 

@@ -473,7 +473,7 @@ void register_org(py::module_& m) {
              condition::RequestContext ctx;
              if (context) fill_context(*context, &ctx);
              auto a = g.can(principal, action, resource, context ? &ctx : nullptr);
-             return Decision{a.decision, a.request, a.policies};
+             return Decision{a.decision, a.request, std::make_shared<eval::PreparedPolicySet>(*a.policies)};
            },
            py::arg("principal"), py::arg("action"), py::arg("resource"), py::arg("context") = py::none())
       .def("who_can", [](const AccessGraph& g, const std::string& action, const std::string& resource) {

@@ -3,6 +3,8 @@
 // names the AWS page the expectations come from.
 #include <gtest/gtest.h>
 
+#include <optional>
+
 #include <ostream>
 #include <string>
 #include <vector>
@@ -96,6 +98,9 @@ void check(const std::vector<Row>& rows) {
     const DecisionKind got = accessgraph::eval::evaluate(row.request, row.policies);
     const Explanation why = accessgraph::eval::explain(row.request, row.policies);
     EXPECT_EQ(name(got), name(row.expected)) << why.to_text();
+    // Every rule holds the same for a prepared set (its own walk of the policies).
+    const accessgraph::eval::PreparedPolicySet prepared(row.policies);
+    EXPECT_EQ(name(accessgraph::eval::evaluate(row.request, prepared)), name(row.expected)) << "prepared";
     EXPECT_EQ(name(why.decision), name(row.expected));
     EXPECT_FALSE(why.rule.empty());
   }
@@ -279,6 +284,10 @@ TEST(ServiceControlPolicies, ScpLevelWithoutAllowImplicitlyDenies) {
        with_scps(id, {{"root", {full_access()}}, {"OU ou-1", {full_access()}}, {"account", {policy(allow("ec2:*"))}}}), kImplicit},
       {"root allows only ec2", s3_get(kAlice), with_scps(id, {{"root", {policy(allow("ec2:*"))}}, {"account", {full_access()}}}), kImplicit},
       {"empty level", s3_get(kAlice), with_scps(id, {{"root", {full_access()}}, {"OU ou-empty", {}}}), kImplicit},
+      {"empty root level", s3_get(kAlice), with_scps(id, {{"root", {}}, {"account", {full_access()}}}), kImplicit},
+      {"empty level between allowing levels", s3_get(kAlice),
+       with_scps(id, {{"root", {full_access()}}, {"OU ou-empty", {}}, {"account", {full_access()}}}), kImplicit},
+      {"two empty levels at the end", s3_get(kAlice), with_scps(id, {{"root", {full_access()}}, {"OU a", {}}, {"OU b", {}}}), kImplicit},
       {"level with only a deny for something else", s3_get(kAlice), with_scps(id, {{"root", {full_access()}}, {"OU ou-1", {policy(deny("ec2:*"))}}}), kImplicit},
   });
 }
@@ -299,6 +308,33 @@ TEST(PolicySetInput, NullEntriesInPolicyListsAreNoPolicy) {
   rcp.rcp_levels = {OrgLevel{"root", {nullptr}}};
   EXPECT_EQ(name(accessgraph::eval::evaluate(s3_get(kAlice), rcp)), name(kAllowed));
   EXPECT_EQ(name(accessgraph::eval::explain(s3_get(kAlice), rcp).decision), name(kAllowed));
+}
+
+// The explanation names the first level without an Allow, counting levels without policies.
+TEST(ServiceControlPolicies, ExplanationNamesTheFirstLevelWithoutAllow) {
+  const auto id = identity({policy(allow("s3:*"))});
+  const auto set = with_scps(id, {{"root", {full_access()}}, {"OU ou-empty", {}}, {"account", {policy(allow("ec2:*"))}}});
+  const Explanation why = accessgraph::eval::explain(s3_get(kAlice), set);
+  ASSERT_EQ(why.missing.size(), 1u) << why.to_text();
+  EXPECT_EQ(why.missing[0], "no SCP at level OU ou-empty allows s3:GetObject");
+}
+
+// A prepared set is immutable and shares its policies: copies decide the same after the set it
+// was made from, and the original prepared set, are gone.
+TEST(PolicySetInput, PreparedSetCopiesOutliveTheirSource) {
+  std::optional<accessgraph::eval::PreparedPolicySet> copy;
+  {
+    PolicySet set = with_scps(identity({policy(allow("s3:*"))}), {{"root", {full_access()}}, {"OU", {full_access(), policy(deny("s3:Put*"))}}});
+    set.resource_policy = policy(grant("\"*\"", "s3:GetObject", kObject, "Deny"));
+    const accessgraph::eval::PreparedPolicySet prepared(std::move(set));
+    copy = prepared;
+    EXPECT_EQ(copy->set().scp_levels.size(), 2u);
+  }
+  EXPECT_EQ(name(accessgraph::eval::evaluate(s3_get(kAlice), *copy)), name(kExplicit));
+  EXPECT_EQ(name(accessgraph::eval::evaluate(req(kAlice, "s3:ListBucket", "arn:aws:s3:::bucket", kA), *copy)), name(kAllowed));
+  EXPECT_EQ(name(accessgraph::eval::evaluate(req(kAlice, "s3:PutObject", kObject, kA), *copy)), name(kExplicit));
+  const accessgraph::eval::PreparedPolicySet empty;
+  EXPECT_EQ(name(accessgraph::eval::evaluate(s3_get(kAlice), empty)), name(kImplicit));
 }
 
 // https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps_evaluation.html

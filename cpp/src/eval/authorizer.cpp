@@ -68,7 +68,7 @@ struct PolicyScan {
 bool rank_higher(PrincipalMatch a, PrincipalMatch b) { return static_cast<int>(a) > static_cast<int>(b); }
 
 // Does the statement's Principal / NotPrincipal apply to the caller? (resource-based policies)
-PrincipalMatch principal_applies(const policy::Program& program, const policy::Program::Stmt& ps, const Statement& st,
+PrincipalMatch principal_applies(const policy::ProgramView& program, const policy::Program::Stmt& ps, const Statement& st,
                                  const Request& req, bool has_boundary) noexcept {
   if (!(ps.flags & policy::Program::kHasPrincipal)) return PrincipalMatch::kNone;  // a resource policy statement must name principals
   if (ps.flags & policy::Program::kNotPrincipal) {
@@ -90,9 +90,10 @@ struct Probe {
       : req(r), resource(arn), service(Statement::service_hash(r.action_lower)), resource_is_star(arn.full == "*") {}
 };
 
-PolicyScan scan(const Policy& p, PolicyKind kind, const Probe& probe, bool resource_based, bool has_boundary,
+PolicyScan scan(const PlanEntry& e, const Probe& probe, bool resource_based, bool has_boundary,
                 const std::string* level, Trace* trace) noexcept {
   PolicyScan out;
+  const PolicyKind kind = e.kind;
   const Request& req = probe.req;
   const std::uint32_t service = probe.service;
   const match::SplitArn& resource = probe.resource;
@@ -100,11 +101,11 @@ PolicyScan scan(const Policy& p, PolicyKind kind, const Probe& probe, bool resou
   // Statements are matched on the policy's compact program (policy/program.hpp); the full
   // statement serves NotPrincipal, open-world conditions, what the program leaves to it, and the
   // explanation.
-  const policy::Program& program = p.program();
+  const policy::ProgramView& program = e.program;
   const std::size_t n = program.size();
   for (std::size_t i = 0; i < n; ++i) {
     const policy::Program::Stmt& ps = program.statement(i);
-    const Statement& st = p.statements()[i];
+    const Statement& st = e.statements[i];
     if (!policy::Program::may_name_service(ps, service) || !program.matches_action(ps, req.action_lower, st)) continue;
     PrincipalMatch pm = PrincipalMatch::kNone;
     if (resource_based) {
@@ -124,7 +125,7 @@ PolicyScan scan(const Policy& p, PolicyKind kind, const Probe& probe, bool resou
           trace->assumed.clear();
           if (st.condition.evaluate(req.context, true, &trace->assumed)) {
             try {
-              trace->record(kind, p, level, st, pm, true);
+              trace->record(kind, *e.policy, level, st, pm, true);
             } catch (...) {
             }
           }
@@ -143,7 +144,7 @@ PolicyScan scan(const Policy& p, PolicyKind kind, const Probe& probe, bool resou
     }
     if (trace) {
       try {
-        trace->record(kind, p, level, st, pm);
+        trace->record(kind, *e.policy, level, st, pm);
       } catch (...) {  // explanations are best effort; the decision stands
       }
     }
@@ -209,59 +210,109 @@ void load_ahead(const Request& req, const PolicySet& ps) noexcept {
   asm volatile("" : : "r"(sum));  // the loads are the point: keep them (GCC and Clang)
 }
 
-Facts gather(const Request& req, const PolicySet& ps, const match::SplitArn& arn, Trace* trace) noexcept {
+PlanEntry entry_of(const policy::Policy& p, PolicyKind kind, std::size_t level = 0) noexcept {
+  PlanEntry e{p.program().view(), p.statements().data(), &p, kind};
+  e.level = static_cast<std::uint16_t>(level);
+  return e;
+}
+
+// Calls f(entry) for every policy of the set in evaluation order: identity policies, permissions
+// boundary, session policy, SCPs level by level, RCPs level by level, resource policy. Null
+// policies are skipped.
+template <class F>
+void for_each_entry(const PolicySet& ps, F&& f) {
+  for (const auto& p : ps.identity_policies) {
+    if (p) f(entry_of(*p, PolicyKind::kIdentity));
+  }
+  if (ps.permissions_boundary) f(entry_of(*ps.permissions_boundary, PolicyKind::kPermissionsBoundary));
+  if (ps.session_policy) f(entry_of(*ps.session_policy, PolicyKind::kSessionPolicy));
+  for (std::size_t i = 0; i < ps.scp_levels.size(); ++i) {
+    for (const auto& p : ps.scp_levels[i].policies) {
+      if (p) f(entry_of(*p, PolicyKind::kServiceControlPolicy, i));
+    }
+  }
+  for (std::size_t i = 0; i < ps.rcp_levels.size(); ++i) {
+    for (const auto& p : ps.rcp_levels[i].policies) {
+      if (p) f(entry_of(*p, PolicyKind::kResourceControlPolicy, i));
+    }
+  }
+  if (ps.resource_policy) f(entry_of(*ps.resource_policy, PolicyKind::kResourcePolicy));
+}
+
+// SCPs: every level must allow (a level without policies allows nothing). Fed the SCP entries in
+// level order; finds the first level without an Allow.
+class LevelCheck {
+ public:
+  explicit LevelCheck(std::size_t levels) : levels_(levels) {}
+  void visit(std::size_t level, bool allows) {
+    close_below(level);
+    open_allows_ |= allows;
+  }
+  int first_level_without_allow() {
+    close_below(levels_);
+    return missing_;
+  }
+
+ private:
+  void close_below(std::size_t level) {
+    for (; next_ < level; ++next_) {
+      if (!open_allows_ && missing_ < 0) missing_ = static_cast<int>(next_);
+      open_allows_ = false;
+    }
+  }
+  std::size_t levels_;
+  std::size_t next_ = 0;  // the level being collected; those below are decided
+  bool open_allows_ = false;
+  int missing_ = -1;
+};
+
+// `each` is for_each_entry over the set, or the same entries from a PreparedPolicySet.
+template <class Each>
+Facts gather(const Request& req, const PolicySet& ps, Each&& each, const match::SplitArn& arn, Trace* trace) noexcept {
   Facts f;
   const Probe probe(req, arn);
   const bool anonymous = req.principal.is_anonymous();
   const bool has_boundary = ps.permissions_boundary != nullptr && !anonymous;
-  if (!anonymous) {
-    for (const auto& p : ps.identity_policies) {
-      if (!p) continue;
-      PolicyScan s = scan(*p, PolicyKind::kIdentity, probe, false, false, nullptr, trace);
-      f.deny |= s.deny;
-      f.identity_allow |= s.allow;
+  LevelCheck scps(ps.scp_levels.size());
+  each([&](const PlanEntry& e) {
+    switch (e.kind) {
+      case PolicyKind::kIdentity:
+      case PolicyKind::kPermissionsBoundary:
+      case PolicyKind::kSessionPolicy:
+      case PolicyKind::kServiceControlPolicy: {
+        if (anonymous) return;  // anonymous callers have no identity; SCPs never apply to them
+        const std::string* level = e.kind == PolicyKind::kServiceControlPolicy ? &ps.scp_levels[e.level].name : nullptr;
+        const PolicyScan s = scan(e, probe, false, false, level, trace);
+        f.deny |= s.deny;
+        if (e.kind == PolicyKind::kIdentity) f.identity_allow |= s.allow;
+        else if (e.kind == PolicyKind::kPermissionsBoundary) f.boundary_allows = s.allow;
+        else if (e.kind == PolicyKind::kSessionPolicy) f.session_allows = s.allow;
+        else scps.visit(e.level, s.allow);
+        return;
+      }
+      case PolicyKind::kResourceControlPolicy: {
+        // RCPs: each level implicitly carries RCPFullAWSAccess, so only their Deny statements matter.
+        f.deny |= scan(e, probe, true, has_boundary, &ps.rcp_levels[e.level].name, trace).deny;
+        return;
+      }
+      case PolicyKind::kResourcePolicy:
+        f.resource = scan(e, probe, true, has_boundary, nullptr, trace);
+        f.deny |= f.resource.deny;
+        return;
     }
+  });
+  if (!anonymous) {
     // The account root user has full access to its account without any identity policy
     // (IAM UG, policy evaluation logic: "except for the AWS account root user").
     if (req.principal.kind == match::CallerKind::kAccountRoot) f.identity_allow = true;
-    if (ps.permissions_boundary) {
-      PolicyScan s = scan(*ps.permissions_boundary, PolicyKind::kPermissionsBoundary, probe, false, false, nullptr, trace);
-      f.deny |= s.deny;
-      f.boundary_allows = s.allow;
-    }
-    if (ps.session_policy) {
-      PolicyScan s = scan(*ps.session_policy, PolicyKind::kSessionPolicy, probe, false, false, nullptr, trace);
-      f.deny |= s.deny;
-      f.session_allows = s.allow;
-    }
-    // SCPs: every level must allow; a deny at any level wins. Never for anonymous callers.
-    for (std::size_t i = 0; i < ps.scp_levels.size(); ++i) {
-      bool level_allows = false;
-      for (const auto& p : ps.scp_levels[i].policies) {
-        if (!p) continue;
-        PolicyScan s = scan(*p, PolicyKind::kServiceControlPolicy, probe, false, false, &ps.scp_levels[i].name, trace);
-        f.deny |= s.deny;
-        level_allows |= s.allow;
-      }
-      if (!level_allows && f.scp_allows) {
-        f.scp_allows = false;
-        f.scp_missing_level = static_cast<int>(i);
-      }
-    }
-  }
-  // RCPs: each level implicitly carries RCPFullAWSAccess, so only their Deny statements matter.
-  for (const auto& level : ps.rcp_levels) {
-    for (const auto& p : level.policies) {
-      if (!p) continue;
-      PolicyScan s = scan(*p, PolicyKind::kResourceControlPolicy, probe, true, has_boundary, &level.name, trace);
-      f.deny |= s.deny;
-    }
-  }
-  if (ps.resource_policy) {
-    f.resource = scan(*ps.resource_policy, PolicyKind::kResourcePolicy, probe, true, has_boundary, nullptr, trace);
-    f.deny |= f.resource.deny;
+    f.scp_missing_level = scps.first_level_without_allow();
+    f.scp_allows = f.scp_missing_level < 0;
   }
   return f;
+}
+
+Facts gather(const Request& req, const PolicySet& ps, const match::SplitArn& arn, Trace* trace) noexcept {
+  return gather(req, ps, [&ps](auto&& f) { for_each_entry(ps, f); }, arn, trace);
 }
 
 // Same account: a resource policy statement that names the caller grants by itself. One naming the
@@ -354,7 +405,33 @@ Outcome decide(const Request& req, const PolicySet& ps, const match::SplitArn& r
   return {DecisionKind::kAllowed, rule};
 }
 
+// load_ahead for a prepared set: the programs are listed in its plan.
+void load_ahead(const Request& req, const PreparedPolicySet& prepared) noexcept {
+  constexpr std::size_t kBytesAhead = 256;  // as above
+  unsigned sum = static_cast<unsigned char>(req.resource.data()[0]) + static_cast<unsigned char>(req.principal.arn.data()[0]);
+  for (const PlanEntry& e : prepared) {
+    const auto* block = static_cast<const unsigned char*>(e.program.data());
+    for (std::size_t at = 0; block != nullptr && at < kBytesAhead; at += 64) sum += block[at];
+  }
+  asm volatile("" : : "r"(sum));
+}
+
 }  // namespace
+
+PreparedPolicySet::PreparedPolicySet(PolicySet set) : set_(std::move(set)) {
+  for_each_entry(set_, [this](const PlanEntry& e) { plan_.push_back(e); });
+}
+
+DecisionKind evaluate(const Request& req, const PreparedPolicySet& prepared) noexcept {
+  if (!req.principal.is_anonymous() && req.action_lower == "sts:getcalleridentity") return DecisionKind::kAllowed;
+  load_ahead(req, prepared);
+  const PolicySet& ps = prepared.set();
+  const match::SplitArn resource = match::SplitArn::of(req.resource);
+  const Facts f = gather(req, ps, [&prepared](auto&& each) {
+    for (const PlanEntry& e : prepared) each(e);
+  }, resource, nullptr);
+  return decide(req, ps, resource, f).decision;
+}
 
 DecisionKind evaluate(const Request& req, const PolicySet& ps) noexcept {
   // sts:GetCallerIdentity needs no permission and cannot be denied (STS API reference).

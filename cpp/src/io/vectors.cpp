@@ -102,27 +102,29 @@ Vector parse_vector(std::string_view line) {
     }
   }
   v.request.identify_session_role();
+  eval::PolicySet set;
   const json& ids = field(doc, "identity_policies", "");
   if (!ids.is_array()) throw ParseError(policy::codes::kWrongType, "expected a list of policies", "/identity_policies");
   for (std::size_t i = 0; i < ids.size(); ++i) {
-    v.policies.identity_policies.push_back(parse_policy(ids[i], "/identity_policies/" + std::to_string(i), "identity[" + std::to_string(i) + "]", false, true));
+    set.identity_policies.push_back(parse_policy(ids[i], "/identity_policies/" + std::to_string(i), "identity[" + std::to_string(i) + "]", false, true));
   }
   auto optional_policy = [&doc](const char* key, const char* name, bool resource_based) -> policy::PolicyPtr {
     auto it = doc.find(key);
     if (it == doc.end() || it->is_null()) return nullptr;
     return parse_policy(*it, std::string("/") + key, name, resource_based, !resource_based);
   };
-  v.policies.permissions_boundary = optional_policy("permission_boundary", "boundary", false);
-  v.policies.session_policy = optional_policy("session_policy", "session", false);
-  v.policies.resource_policy = optional_policy("resource_policy", "resource", true);
-  v.policies.scp_levels = levels(field(doc, "scps", ""), "/scps", "scp");
-  v.policies.rcp_levels = levels(field(doc, "rcps", ""), "/rcps", "rcp");
+  set.permissions_boundary = optional_policy("permission_boundary", "boundary", false);
+  set.session_policy = optional_policy("session_policy", "session", false);
+  set.resource_policy = optional_policy("resource_policy", "resource", true);
+  set.scp_levels = levels(field(doc, "scps", ""), "/scps", "scp");
+  set.rcp_levels = levels(field(doc, "rcps", ""), "/rcps", "rcp");
   if (auto it = doc.find("options"); it != doc.end() && it->is_object()) {
     if (auto b = it->find("s3_block_public_access"); b != it->end()) {
       if (!b->is_boolean()) throw ParseError(policy::codes::kWrongType, "must be true or false", "/options/s3_block_public_access");
-      v.policies.options.s3_restrict_public_buckets = b->get<bool>();
+      set.options.s3_restrict_public_buckets = b->get<bool>();
     }
   }
+  v.policies = eval::PreparedPolicySet(std::move(set));
   return v;
 }
 

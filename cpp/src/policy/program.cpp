@@ -427,33 +427,36 @@ Program::Program(const std::vector<Statement>& statements) {
     }
     b.stmts.push_back(s);
   }
-  count_ = static_cast<std::uint32_t>(b.stmts.size());
   const std::size_t stmt_bytes = align8(b.stmts.size() * sizeof(Stmt));
   const std::size_t pat_bytes = align8(b.pats.size() * sizeof(Pat));
   const std::size_t arn_bytes = align8(b.arns.size() * sizeof(Arn));
   const std::size_t who_bytes = align8(b.whos.size() * sizeof(Who));
   const std::size_t cond_bytes = align8(b.conds.size() * sizeof(Cond));
   const std::size_t value_bytes = align8(b.values.size() * sizeof(CondValue));
-  pats_at_ = static_cast<std::uint32_t>(stmt_bytes);
-  arns_at_ = static_cast<std::uint32_t>(stmt_bytes + pat_bytes);
-  whos_at_ = static_cast<std::uint32_t>(stmt_bytes + pat_bytes + arn_bytes);
-  conds_at_ = static_cast<std::uint32_t>(stmt_bytes + pat_bytes + arn_bytes + who_bytes);
-  values_at_ = static_cast<std::uint32_t>(conds_at_ + cond_bytes);
-  chars_at_ = static_cast<std::uint32_t>(values_at_ + value_bytes);
-  bytes_ = chars_at_ + b.chars.size();
+  Header h{};
+  h.count = static_cast<std::uint32_t>(b.stmts.size());
+  h.pats_at = static_cast<std::uint32_t>(kHeaderBytes + stmt_bytes);
+  h.arns_at = static_cast<std::uint32_t>(h.pats_at + pat_bytes);
+  h.whos_at = static_cast<std::uint32_t>(h.arns_at + arn_bytes);
+  h.conds_at = static_cast<std::uint32_t>(h.whos_at + who_bytes);
+  h.values_at = static_cast<std::uint32_t>(h.conds_at + cond_bytes);
+  h.chars_at = static_cast<std::uint32_t>(h.values_at + value_bytes);
+  bytes_ = h.chars_at + b.chars.size();
   allocate(bytes_);
-  if (!b.stmts.empty()) std::memcpy(buffer_, b.stmts.data(), b.stmts.size() * sizeof(Stmt));
-  if (!b.pats.empty()) std::memcpy(buffer_ + pats_at_, b.pats.data(), b.pats.size() * sizeof(Pat));
-  if (!b.arns.empty()) std::memcpy(buffer_ + arns_at_, b.arns.data(), b.arns.size() * sizeof(Arn));
-  if (!b.whos.empty()) std::memcpy(buffer_ + whos_at_, b.whos.data(), b.whos.size() * sizeof(Who));
-  if (!b.conds.empty()) std::memcpy(buffer_ + conds_at_, b.conds.data(), b.conds.size() * sizeof(Cond));
-  if (!b.values.empty()) std::memcpy(buffer_ + values_at_, b.values.data(), b.values.size() * sizeof(CondValue));
-  if (!b.chars.empty()) std::memcpy(buffer_ + chars_at_, b.chars.data(), b.chars.size());
+  unsigned char* out = writable();
+  std::memcpy(out, &h, sizeof h);
+  if (!b.stmts.empty()) std::memcpy(out + kHeaderBytes, b.stmts.data(), b.stmts.size() * sizeof(Stmt));
+  if (!b.pats.empty()) std::memcpy(out + h.pats_at, b.pats.data(), b.pats.size() * sizeof(Pat));
+  if (!b.arns.empty()) std::memcpy(out + h.arns_at, b.arns.data(), b.arns.size() * sizeof(Arn));
+  if (!b.whos.empty()) std::memcpy(out + h.whos_at, b.whos.data(), b.whos.size() * sizeof(Who));
+  if (!b.conds.empty()) std::memcpy(out + h.conds_at, b.conds.data(), b.conds.size() * sizeof(Cond));
+  if (!b.values.empty()) std::memcpy(out + h.values_at, b.values.data(), b.values.size() * sizeof(CondValue));
+  if (!b.chars.empty()) std::memcpy(out + h.chars_at, b.chars.data(), b.chars.size());
 }
 
 void Program::allocate(std::size_t bytes) {
   unsigned char* out = nullptr;
-  ProgramChunk* chunk = carve(align8(bytes == 0 ? 8 : bytes), &out);
+  ProgramChunk* chunk = carve(align8(bytes), &out);
   if (chunk_) static_cast<ProgramChunk*>(chunk_)->release();
   chunk_ = chunk;
   buffer_ = out;
@@ -467,28 +470,14 @@ void Program::swap(Program& other) noexcept {
   std::swap(buffer_, other.buffer_);
   std::swap(chunk_, other.chunk_);
   std::swap(bytes_, other.bytes_);
-  std::swap(count_, other.count_);
-  std::swap(pats_at_, other.pats_at_);
-  std::swap(arns_at_, other.arns_at_);
-  std::swap(whos_at_, other.whos_at_);
-  std::swap(conds_at_, other.conds_at_);
-  std::swap(values_at_, other.values_at_);
-  std::swap(chars_at_, other.chars_at_);
 }
 
 Program& Program::operator=(const Program& other) {
   if (this == &other) return *this;
   bytes_ = other.bytes_;
-  count_ = other.count_;
-  pats_at_ = other.pats_at_;
-  arns_at_ = other.arns_at_;
-  whos_at_ = other.whos_at_;
-  conds_at_ = other.conds_at_;
-  values_at_ = other.values_at_;
-  chars_at_ = other.chars_at_;
   if (other.buffer_) {
     allocate(bytes_);
-    if (bytes_) std::memcpy(buffer_, other.buffer_, bytes_);
+    std::memcpy(writable(), other.buffer_, bytes_);
   } else {
     if (chunk_) static_cast<ProgramChunk*>(chunk_)->release();
     chunk_ = nullptr;
@@ -546,7 +535,7 @@ bool glob(std::string_view p, std::string_view s) noexcept {
 
 }  // namespace
 
-bool Program::match_pat(const Pat& p, std::string_view s) const noexcept {
+bool ProgramView::match_pat(const Pat& p, std::string_view s) const noexcept {
   const char* lit = chars() + p.offset;
   const std::size_t n = p.length;
   switch (p.shape) {
@@ -570,7 +559,7 @@ bool Program::match_pat(const Pat& p, std::string_view s) const noexcept {
   return false;  // kFull is resolved by the caller
 }
 
-bool Program::matches_action(const Stmt& s, std::string_view action_lower, const Statement& full) const noexcept {
+bool ProgramView::matches_action(const Stmt& s, std::string_view action_lower, const Statement& full) const noexcept {
   if (s.flags & kFullAction) return full.matches_action(action_lower);
   bool any = false;
   const Pat* p = pats() + s.action_begin;
@@ -580,7 +569,7 @@ bool Program::matches_action(const Stmt& s, std::string_view action_lower, const
   return any != ((s.flags & kNotAction) != 0);
 }
 
-bool Program::match_arn(const Arn& r, const match::SplitArn& arn) const noexcept {
+bool ProgramView::match_arn(const Arn& r, const match::SplitArn& arn) const noexcept {
   if (r.kind == Arn::Kind::kMatchAll) return true;
   if (arn.count < r.part_count) return false;
   const int last = r.part_count - 1;
@@ -598,7 +587,7 @@ bool Program::match_arn(const Arn& r, const match::SplitArn& arn) const noexcept
   return match_pat(r.last, rest);
 }
 
-bool Program::matches_resource(const Stmt& s, const match::SplitArn& resource, bool request_is_star,
+bool ProgramView::matches_resource(const Stmt& s, const match::SplitArn& resource, bool request_is_star,
                                const condition::RequestContext& context, const Statement& full) const noexcept {
   if (!(s.flags & kHasResource)) return true;  // trust policies have no Resource element
   if (s.flags & kFullResource) return full.matches_resource(resource, context);
@@ -622,7 +611,7 @@ bool Program::matches_resource(const Stmt& s, const match::SplitArn& resource, b
   return any != ((s.flags & kNotResource) != 0);
 }
 
-match::PrincipalMatch Program::match_principal(const Stmt& s, const match::CallerIdentity& c,
+match::PrincipalMatch ProgramView::match_principal(const Stmt& s, const match::CallerIdentity& c,
                                                const Statement& full) const noexcept {
   using match::PrincipalMatch;
   if (s.flags & kFullPrincipal) return full.principal.match(c);
@@ -655,7 +644,7 @@ match::PrincipalMatch Program::match_principal(const Stmt& s, const match::Calle
   return best;
 }
 
-bool Program::clause_holds(const Cond& c, const condition::RequestContext& ctx, const Statement& full) const noexcept {
+bool ProgramView::clause_holds(const Cond& c, const condition::RequestContext& ctx, const Statement& full) const noexcept {
   using F = condition::OperatorFamily;
   if (c.flags & kFullClause) return full.condition.clauses[c.full_index].evaluate(ctx);
   condition::ContextValues found;
@@ -715,7 +704,7 @@ bool Program::clause_holds(const Cond& c, const condition::RequestContext& ctx, 
       [flags](bool absent) { return (flags & (absent ? kNullTrue : kNullFalse)) != 0; }, [] { return true; });
 }
 
-bool Program::conditions_hold(const Stmt& s, const condition::RequestContext& ctx, const Statement& full) const noexcept {
+bool ProgramView::conditions_hold(const Stmt& s, const condition::RequestContext& ctx, const Statement& full) const noexcept {
   if (s.flags & kFullCondition) return full.condition.evaluate(ctx);
   const Cond* c = conds() + s.condition_begin;
   for (std::uint16_t i = 0; i < s.condition_count; ++i) {

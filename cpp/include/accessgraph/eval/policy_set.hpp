@@ -1,9 +1,11 @@
 #pragma once
 // Every policy that takes part in deciding one request, grouped by policy type.
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html
+#include <cstdint>
 #include <string>
 #include <vector>
 
+#include "accessgraph/eval/decision.hpp"
 #include "accessgraph/policy/policy.hpp"
 
 namespace accessgraph::eval {
@@ -30,6 +32,38 @@ struct PolicySet {
   std::vector<OrgLevel> rcp_levels;  // resource's account, root first; empty: not governed
   policy::PolicyPtr resource_policy;  // bucket/key/queue/... policy or role trust policy; may be null
   Options options;
+};
+
+// One policy of a set as evaluation reads it (32 bytes): the program's block and the full model,
+// without the Policy object between them.
+struct PlanEntry {
+  policy::ProgramView program;
+  const policy::Statement* statements;  // the full model: what the program leaves to it
+  const policy::Policy* policy;         // for explanations
+  PolicyKind kind;
+  std::uint8_t reserved = 0;
+  std::uint16_t level = 0;  // SCPs and RCPs: the index of their level in the set
+  std::uint32_t reserved2 = 0;
+};
+static_assert(sizeof(PlanEntry) == 32, "two entries per cache line");
+
+// A PolicySet made ready for many evaluations, and immutable from then on: its policies' programs
+// are listed in evaluation order in one array. Deciding a request then reads that array and the
+// programs, instead of following the set's vectors to each Policy object and from there to its
+// program: on a mix of unrelated requests those scattered reads are most of a decision's time
+// (benchmarks/README.md, "Reading the figures"). Copies share the policies.
+class PreparedPolicySet {
+ public:
+  PreparedPolicySet() : PreparedPolicySet(PolicySet{}) {}
+  explicit PreparedPolicySet(PolicySet set);
+
+  const PolicySet& set() const noexcept { return set_; }
+  const PlanEntry* begin() const noexcept { return plan_.data(); }
+  const PlanEntry* end() const noexcept { return plan_.data() + plan_.size(); }
+
+ private:
+  std::vector<PlanEntry> plan_;  // identity policies, boundary, session policy, SCPs, RCPs, resource policy
+  PolicySet set_;
 };
 
 }  // namespace accessgraph::eval

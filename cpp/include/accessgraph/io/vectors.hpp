@@ -12,7 +12,7 @@ struct Vector {
   std::string id;
   std::string category;
   eval::Request request;
-  eval::PolicySet policies;
+  eval::PreparedPolicySet policies;  // .set() for the PolicySet
   std::string expected;  // "Allowed" | "ImplicitlyDenied" | "ExplicitlyDenied" | ""
 };
 

@@ -28,7 +28,11 @@ namespace accessgraph::policy {
 
 struct Statement;
 
-class Program {
+// A compiled program's block, read-only: what evaluation needs of a program, in one pointer.
+// The block starts with its own header (statement count and section offsets), so a view can be
+// copied into an evaluation plan (eval::PreparedPolicySet) and used without reading the Policy
+// object that owns the program.
+class ProgramView {
  public:
   // Statement flags.
   static constexpr std::uint16_t kDeny = 1;
@@ -127,22 +131,10 @@ class Program {
     };
   };
 
-  Program() = default;
-  explicit Program(const std::vector<Statement>& statements);
-  Program(const Program& other) { *this = other; }
-  Program& operator=(const Program& other);
-  Program(Program&& other) noexcept { swap(other); }
-  Program& operator=(Program&& other) noexcept {
-    Program tmp(std::move(other));
-    swap(tmp);
-    return *this;
-  }
-  ~Program();
-  void swap(Program& other) noexcept;
+  ProgramView() = default;
 
-  std::size_t size() const noexcept { return count_; }
+  std::size_t size() const noexcept { return buffer_ ? header().count : 0; }
   const Stmt& statement(std::size_t i) const noexcept { return stmts()[i]; }
-  std::size_t bytes() const noexcept { return bytes_; }
   const void* data() const noexcept { return buffer_; }  // for prefetching
 
   static bool may_name_service(const Stmt& s, std::uint32_t service_hash) noexcept {
@@ -165,35 +157,65 @@ class Program {
   match::PrincipalMatch match_principal(const Stmt& s, const match::CallerIdentity& caller,
                                         const Statement& full) const noexcept;
 
+ protected:
+  // The first 32 bytes of every block; offsets count from the block's start.
+  struct Header {
+    std::uint32_t count;  // statements (a policy of at most 1 MiB has fewer than 2^32)
+    std::uint32_t pats_at, arns_at, whos_at, conds_at, values_at, chars_at;
+    std::uint32_t reserved;
+  };
+  static constexpr std::size_t kHeaderBytes = 32;
+  const Header& header() const noexcept { return *reinterpret_cast<const Header*>(buffer_); }
+
+  // One block: [Header][Stmt x count][Pat ...][Arn ...][Who ...][Cond ...][CondValue ...][chars ...];
+  // sections start 8-aligned.
+  const unsigned char* buffer_ = nullptr;
+
  private:
-  const Stmt* stmts() const noexcept { return reinterpret_cast<const Stmt*>(buffer_); }
-  const Pat* pats() const noexcept { return reinterpret_cast<const Pat*>(buffer_ + pats_at_); }
-  const Arn* arns() const noexcept { return reinterpret_cast<const Arn*>(buffer_ + arns_at_); }
-  const Who* whos() const noexcept { return reinterpret_cast<const Who*>(buffer_ + whos_at_); }
-  const Cond* conds() const noexcept { return reinterpret_cast<const Cond*>(buffer_ + conds_at_); }
-  const CondValue* values() const noexcept { return reinterpret_cast<const CondValue*>(buffer_ + values_at_); }
-  const char* chars() const noexcept { return reinterpret_cast<const char*>(buffer_ + chars_at_); }
+  const Stmt* stmts() const noexcept { return reinterpret_cast<const Stmt*>(buffer_ + kHeaderBytes); }
+  const Pat* pats() const noexcept { return reinterpret_cast<const Pat*>(buffer_ + header().pats_at); }
+  const Arn* arns() const noexcept { return reinterpret_cast<const Arn*>(buffer_ + header().arns_at); }
+  const Who* whos() const noexcept { return reinterpret_cast<const Who*>(buffer_ + header().whos_at); }
+  const Cond* conds() const noexcept { return reinterpret_cast<const Cond*>(buffer_ + header().conds_at); }
+  const CondValue* values() const noexcept { return reinterpret_cast<const CondValue*>(buffer_ + header().values_at); }
+  const char* chars() const noexcept { return reinterpret_cast<const char*>(buffer_ + header().chars_at); }
   bool match_arn(const Arn& a, const match::SplitArn& arn) const noexcept;
   bool clause_holds(const Cond& c, const condition::RequestContext& context, const Statement& full) const noexcept;
-  void allocate(std::size_t bytes);
   bool match_pat(const Pat& p, std::string_view s) const noexcept;
+};
 
-  // One block: [Stmt x count_][Pat ...][Arn ...][Who ...][Cond ...][CondValue ...][chars ...];
-  // sections start 8-aligned.
-  // Blocks are carved from shared, reference-counted chunks (one per thread at a time), so that
-  // the programs of policies parsed one after another lie next to each other in memory: the
-  // policies of one request are then read as one stream (program.cpp, ProgramChunk).
-  // What evaluation reads comes first (40 bytes), so that it shares a cache line with the start of
-  // the statements vector that follows the program in Policy.
-  unsigned char* buffer_ = nullptr;
-  std::uint32_t count_ = 0;  // statements (a policy of at most 1 MiB has fewer than 2^32)
-  std::uint32_t pats_at_ = 0, arns_at_ = 0, whos_at_ = 0, conds_at_ = 0, values_at_ = 0, chars_at_ = 0;
+// A policy's program: owns its block. Blocks are carved from shared, reference-counted chunks
+// (one per thread at a time), so that the programs of policies parsed one after another lie next
+// to each other in memory: the policies of one request are then read as one stream (program.cpp,
+// ProgramChunk).
+class Program : public ProgramView {
+ public:
+  Program() = default;
+  explicit Program(const std::vector<Statement>& statements);
+  Program(const Program& other) : ProgramView() { *this = other; }
+  Program& operator=(const Program& other);
+  Program(Program&& other) noexcept : ProgramView() { swap(other); }
+  Program& operator=(Program&& other) noexcept {
+    Program tmp(std::move(other));
+    swap(tmp);
+    return *this;
+  }
+  ~Program();
+  void swap(Program& other) noexcept;
+
+  std::size_t bytes() const noexcept { return bytes_; }
+  const ProgramView& view() const noexcept { return *this; }
+
+ private:
+  void allocate(std::size_t bytes);
+  unsigned char* writable() noexcept { return const_cast<unsigned char*>(buffer_); }
   void* chunk_ = nullptr;
   std::size_t bytes_ = 0;
 };
 
 static_assert(sizeof(Program::Stmt) == 44, "documented size");
-static_assert(sizeof(Program) == 56, "hot members in the first 40 bytes, see Policy");
+static_assert(sizeof(ProgramView) == 8, "one pointer: copied into evaluation plans");
+static_assert(sizeof(Program) == 24, "see Policy");
 static_assert(sizeof(Program::Pat) == 24, "documented size");
 static_assert(sizeof(Program::Arn) == 48, "documented size");
 static_assert(sizeof(Program::Who) == 16, "documented size");
