@@ -822,6 +822,53 @@ TEST(PrincipalElement, StarOfAnotherPrincipalTypeNamesOnlyThatType) {
   });
 }
 
+// Web identity providers named by domain (Cognito, Login with Amazon, Facebook, Google) are
+// "Federated" principals, although their names are dotted like service principals; their callers
+// are matched by Federated values, never by Service values.
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html#principal-federated-web-identity
+TEST(PrincipalElement, WebIdentityProvidersAreFederatedNotServices) {
+  const auto trusting = [](const std::string& principal) {
+    return with_resource(PolicySet{}, policy(trust(principal, "sts:AssumeRoleWithWebIdentity")));
+  };
+  const auto web = [](const std::string& provider) { return req(provider, "sts:AssumeRoleWithWebIdentity", kTargetRole, kA); };
+  check({
+      {"Cognito caller, Federated Cognito", web("cognito-identity.amazonaws.com"), trusting(R"({"Federated":"cognito-identity.amazonaws.com"})"), kAllowed},
+      {"Google caller, Federated Google", web("accounts.google.com"), trusting(R"({"Federated":"accounts.google.com"})"), kAllowed},
+      {"Facebook caller, Federated *", web("graph.facebook.com"), trusting(R"({"Federated":"*"})"), kAllowed},
+      {"Amazon caller, Federated Google", web("www.amazon.com"), trusting(R"({"Federated":"accounts.google.com"})"), kImplicit},
+      {"Cognito caller, Service Cognito", web("cognito-identity.amazonaws.com"), trusting(R"({"Service":"cognito-identity.amazonaws.com"})"), kImplicit},
+      {"Google caller, Service *", web("accounts.google.com"), trusting(R"({"Service":"*"})"), kImplicit},
+      {"a service caller still matches Service (control)", req("lambda.amazonaws.com", "sts:AssumeRole", kTargetRole, kA),
+       with_resource(PolicySet{}, policy(trust(R"({"Service":"lambda.amazonaws.com"})"))), kAllowed},
+  });
+}
+
+// AssumeRoleWithSAML / AssumeRoleWithWebIdentity are not signed with AWS credentials: an identity
+// provider's caller has no identity policies, and the role's trust policy alone decides (STS API
+// reference, AssumeRoleWithWebIdentity: "does not require the use of AWS security credentials").
+// An STS federated user (GetFederationToken) still acts with its IAM user's policies.
+TEST(RoleTrustPolicies, IdentityProviderCallersNeedOnlyTheTrustPolicy) {
+  const std::string saml = "arn:aws:iam::111122223333:saml-provider/corp";
+  const std::string oidc = "arn:aws:iam::444455556666:oidc-provider/token.actions.githubusercontent.com";
+  const auto trusting = [](const std::string& principal, const std::string& action) {
+    return with_resource(PolicySet{}, policy(trust(principal, action)));
+  };
+  check({
+      {"SAML provider of the role's account", req(saml, "sts:AssumeRoleWithSAML", kTargetRole, kA),
+       trusting(R"({"Federated":")" + saml + R"("})", "sts:AssumeRoleWithSAML"), kAllowed},
+      {"OIDC provider of another account", req(oidc, "sts:AssumeRoleWithWebIdentity", kTargetRole, kA),
+       trusting(R"({"Federated":")" + oidc + R"("})", "sts:AssumeRoleWithWebIdentity"), kAllowed},
+      {"OIDC provider not named", req(oidc, "sts:AssumeRoleWithWebIdentity", kTargetRole, kA),
+       trusting(R"({"Federated":")" + saml + R"("})", "sts:AssumeRoleWithWebIdentity"), kImplicit},
+      {"trust names only the account", req(oidc, "sts:AssumeRoleWithWebIdentity", kTargetRole, kA),
+       trusting(R"({"AWS":"444455556666"})", "sts:AssumeRoleWithWebIdentity"), kImplicit},
+      {"no trust policy", req(saml, "sts:AssumeRoleWithSAML", kTargetRole, kA), PolicySet{}, kImplicit},
+      {"STS federated user, cross-account, trust names it but no identity policy",
+       req("arn:aws:sts::444455556666:federated-user/bob", "sts:AssumeRole", kTargetRole, kA),
+       trusting(R"({"AWS":"arn:aws:sts::444455556666:federated-user/bob"})", "sts:AssumeRole"), kImplicit},
+  });
+}
+
 // Principals in resource policies match as written (FORMAT.md 11); a session's role is the role
 // ARN with its path, which aws:PrincipalArn gives (IAM UG, aws:PrincipalArn: "for an assumed-role
 // session, the ARN of the role"). A role ARN with another path names another role.

@@ -400,6 +400,12 @@ TEST(CallerIdentityParse, RecognisesEachKindOfCaller) {
 
   const auto service = CallerIdentity::parse("lambda.amazonaws.com");
   EXPECT_EQ(service.kind, CallerKind::kService);
+  // Web identity providers named by domain are federated (IAM UG, Principal element).
+  for (const char* provider : {"cognito-identity.amazonaws.com", "www.amazon.com", "graph.facebook.com", "accounts.google.com"}) {
+    EXPECT_EQ(CallerIdentity::parse(provider).kind, CallerKind::kFederated) << provider;
+  }
+  EXPECT_EQ(CallerIdentity::parse("arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com").kind,
+            CallerKind::kFederated);
   EXPECT_FALSE(service.is_anonymous());
 }
 

@@ -353,6 +353,13 @@ Outcome decide(const Request& req, const PolicySet& ps, const match::SplitArn& r
     // service (or "*") authorizes them (IAM UG, "AWS service principals").
     allowed = f.resource.allow && f.resource.best_allow != PrincipalMatch::kAccount;
     rule = allowed ? "service-principal-resource-policy-allow" : "service-principal-needs-resource-policy";
+  } else if (match::is_identity_provider_caller(req.principal)) {
+    // A SAML / OIDC / web identity caller has no identity policies either: AssumeRoleWithSAML and
+    // AssumeRoleWithWebIdentity are not signed with AWS credentials, so the role's trust policy
+    // alone decides (STS API reference, AssumeRoleWithWebIdentity / AssumeRoleWithSAML: "does not
+    // require the use of AWS security credentials"; IAM UG, Principal element, federated principals).
+    allowed = f.resource.allow && f.resource.best_allow != PrincipalMatch::kAccount;
+    rule = allowed ? "federated-principal-resource-policy-allow" : "federated-principal-needs-resource-policy";
   } else if (is_role_trust_action(req.action_lower) && is_iam_role(resource)) {
     // Role trust policy: always required, even in the same account (FORMAT.md 5).
     if (!ps.resource_policy || !f.resource.allow) {

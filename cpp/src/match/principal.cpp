@@ -21,6 +21,20 @@ const char* to_string(PrincipalMatch m) noexcept {
   return "none";
 }
 
+namespace {
+
+// The web identity providers a Principal element names by domain under "Federated" (IAM UG,
+// Principal element, "Web identity session principals"): their callers are federated, not service
+// principals, although the names are dotted like service names. Other providers (OIDC, SAML) are
+// named by their provider ARN.
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html#principal-federated-web-identity
+bool is_web_identity_provider(std::string_view name) noexcept {
+  return name == "cognito-identity.amazonaws.com" || name == "www.amazon.com" || name == "graph.facebook.com" ||
+         name == "accounts.google.com";
+}
+
+}  // namespace
+
 CallerIdentity CallerIdentity::parse(std::string_view principal, std::string_view account) {
   CallerIdentity c;
   c.arn = std::string(principal);
@@ -54,6 +68,8 @@ CallerIdentity CallerIdentity::parse(std::string_view principal, std::string_vie
     } else {
       c.kind = CallerKind::kFederated;
     }
+  } else if (is_web_identity_provider(principal)) {
+    c.kind = CallerKind::kFederated;  // a web identity session of a provider named by domain
   } else if (principal.find('.') != std::string_view::npos && principal.find(':') == std::string_view::npos) {
     c.kind = CallerKind::kService;  // e.g. lambda.amazonaws.com
   } else {
@@ -61,6 +77,12 @@ CallerIdentity CallerIdentity::parse(std::string_view principal, std::string_vie
   }
   if (!account.empty()) c.account = std::string(account);
   return c;
+}
+
+bool is_identity_provider_caller(const CallerIdentity& c) noexcept {
+  if (c.kind != CallerKind::kFederated) return false;
+  return c.arn.find(":saml-provider/") != std::string::npos || c.arn.find(":oidc-provider/") != std::string::npos ||
+         is_web_identity_provider(c.arn);
 }
 
 AwsPrincipalView AwsPrincipalView::of(std::string_view value) noexcept {

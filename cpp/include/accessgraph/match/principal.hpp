@@ -84,6 +84,11 @@ inline bool names_by_type(std::string_view value, const CallerIdentity& c) noexc
   return value == "*" && c.arn.find(":federated-user/") == std::string::npos;
 }
 
+// A caller that is an identity provider's session: a SAML or OIDC provider ARN, or a web identity
+// provider named by domain (cognito-identity.amazonaws.com, www.amazon.com, graph.facebook.com,
+// accounts.google.com). Not an STS federated user, which acts with an IAM user's permissions.
+bool is_identity_provider_caller(const CallerIdentity& c) noexcept;
+
 struct PrincipalSpec {
   bool wildcard = false;  // "*" or {"AWS": "*"}; a "*" of another type names every principal of that type
   std::vector<std::string> aws;
