@@ -337,6 +337,21 @@ TEST(PolicySetInput, PreparedSetCopiesOutliveTheirSource) {
   EXPECT_EQ(name(accessgraph::eval::evaluate(s3_get(kAlice), empty)), name(kImplicit));
 }
 
+// Level indices are not truncated: with 70,000 levels that all allow, the decision is Allowed, and
+// a level without an Allow past 65,536 is the one the explanation names.
+TEST(ServiceControlPolicies, EveryLevelCountsHoweverManyThereAre) {
+  PolicySet set = identity({policy(allow("s3:*"))});
+  const auto all = full_access();
+  for (int i = 0; i < 70000; ++i) set.scp_levels.push_back(OrgLevel{"level" + std::to_string(i), {all}});
+  EXPECT_EQ(name(accessgraph::eval::evaluate(s3_get(kAlice), set)), name(kAllowed));
+  EXPECT_EQ(name(accessgraph::eval::evaluate(s3_get(kAlice), accessgraph::eval::PreparedPolicySet(set))), name(kAllowed));
+  set.scp_levels[65536].policies = {policy(allow("ec2:*"))};
+  EXPECT_EQ(name(accessgraph::eval::evaluate(s3_get(kAlice), accessgraph::eval::PreparedPolicySet(set))), name(kImplicit));
+  const Explanation why = accessgraph::eval::explain(s3_get(kAlice), set);
+  ASSERT_EQ(why.missing.size(), 1u);
+  EXPECT_EQ(why.missing[0], "no SCP at level level65536 allows s3:GetObject");
+}
+
 // https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps_evaluation.html
 TEST(ServiceControlPolicies, ExplicitDenyInAnyScpLevelWins) {
   const auto id = identity({policy(allow("*"))});

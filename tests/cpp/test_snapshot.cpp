@@ -775,17 +775,18 @@ TEST(SnapshotProblems, EveryProblemCodeIsRecordedWithFileAndPointer) {
   const std::vector<BadCase> cases = {
       {"malformed json", [](json& t) { at(t, kIam + "get-account-summary.json") = "{\"SummaryMap\": {"; },
        "malformed-json", kIam + "get-account-summary.json", "", Severity::kError},
-      // RFC 8259 section 4: a repeated key is read one way silently by one reader and another way
-      // by the next; the file is refused like malformed JSON, with the key's pointer.
+      // RFC 8259 section 4: readers differ on which value of a repeated key they keep. AWS does not
+      // return such documents; the last value is kept (dropping the file could drop a Deny) and the
+      // repetition is reported with its pointer.
       {"repeated key", [](json& t) { at(t, kIam + "get-account-summary.json") = R"({"SummaryMap": {"Users": 1, "Users": 2}})"; },
-       "duplicate-key", kIam + "get-account-summary.json", "/SummaryMap/Users", Severity::kError},
+       "duplicate-key", kIam + "get-account-summary.json", "/SummaryMap/Users", Severity::kWarning},
       {"repeated key in a bucket policy document",
        [](json& t) {
          add_bucket(t, "b");
          at(t, kS3 + "get-bucket-policy/b.json")["Policy"] =
              R"({"Statement":[{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"*","Effect":"Allow"}]})";
        },
-       "policy-parse-error", kPolicyFile, "/Policy/Statement/0/Effect", Severity::kError},
+       "duplicate-key", kPolicyFile, "/Policy/Statement/0/Effect", Severity::kWarning},
       {"list is an object", [](json& t) { at(t, kS3 + "list-buckets.json")["Buckets"] = json::object(); },
        "wrong-type", kS3 + "list-buckets.json", "/Buckets", Severity::kError},
       {"item is not an object", [](json& t) { at(t, kS3 + "list-buckets.json")["Buckets"] = {5}; },
@@ -951,6 +952,28 @@ TEST(SnapshotProblems, EveryProblemCodeIsRecordedWithFileAndPointer) {
     }
     EXPECT_TRUE(matched) << c.name << ": expected " << c.code << " at " << c.file << " " << c.pointer << "\n" << problems_text(o);
   }
+}
+
+// A repeated key does not cost the document: the file and the policy are still read, with the last
+// value of the key, so that nothing they hold (a Deny, say) is lost.
+TEST(SnapshotProblems, RepeatedKeysKeepTheLastValueAndTheDocument) {
+  json t = minimal();
+  at(t, kIam + "get-account-summary.json") = R"({"SummaryMap": {"Users": 1, "Users": 2}})";
+  add_bucket(t, "b");
+  at(t, kS3 + "get-bucket-policy/b.json")["Policy"] =
+      R"({"Statement":[{"Sid":"x","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"*","Sid":"y"}]})";
+  const auto o = load_tree(t);
+  const auto& a = o.accounts.at(kAcct);
+  EXPECT_TRUE(a.account_summary_known);
+  EXPECT_EQ(a.account_summary.at("Users"), 2);
+  const auto* bucket = find_resource(o, "arn:aws:s3:::b");
+  ASSERT_TRUE(bucket);
+  EXPECT_EQ(bucket->policy_known, Known::kYes);
+  ASSERT_TRUE(bucket->policy);
+  ASSERT_EQ(bucket->policy->statements().size(), 1u);
+  EXPECT_EQ(bucket->policy->statements()[0].effect, ag::policy::Effect::kDeny);
+  EXPECT_EQ(bucket->policy->statements()[0].sid, "y");
+  EXPECT_EQ(with_code(o, "duplicate-key").size(), 2u) << problems_text(o);
 }
 
 TEST(SnapshotProblems, ErrorFilesWithOtherCodesMakeTheSettingUnknownNotAbsent) {

@@ -4,6 +4,8 @@
 #include "accessgraph/eval/authorizer.hpp"
 
 #include <array>
+#include <cstdint>
+#include <stdexcept>
 
 #include "accessgraph/resource/public_policy.hpp"
 #include "accessgraph/match/arn.hpp"
@@ -212,7 +214,7 @@ void load_ahead(const Request& req, const PolicySet& ps) noexcept {
 
 PlanEntry entry_of(const policy::Policy& p, PolicyKind kind, std::size_t level = 0) noexcept {
   PlanEntry e{p.program().view(), p.statements().data(), &p, kind};
-  e.level = static_cast<std::uint16_t>(level);
+  e.level = static_cast<std::uint32_t>(level);
   return e;
 }
 
@@ -418,7 +420,8 @@ void load_ahead(const Request& req, const PreparedPolicySet& prepared) noexcept 
   unsigned sum = static_cast<unsigned char>(req.resource.data()[0]) + static_cast<unsigned char>(req.principal.arn.data()[0]);
   for (const PlanEntry& e : prepared) {
     const auto* block = static_cast<const unsigned char*>(e.program.data());
-    for (std::size_t at = 0; block != nullptr && at < kBytesAhead; at += 64) sum += block[at];
+    const std::size_t bytes = e.program.block_bytes();
+    for (std::size_t at = 0; at < bytes && at < kBytesAhead; at += 64) sum += block[at];
   }
   asm volatile("" : : "r"(sum));
 }
@@ -426,6 +429,9 @@ void load_ahead(const Request& req, const PreparedPolicySet& prepared) noexcept 
 }  // namespace
 
 PreparedPolicySet::PreparedPolicySet(PolicySet set) : set_(std::move(set)) {
+  if (set_.scp_levels.size() > UINT32_MAX || set_.rcp_levels.size() > UINT32_MAX) {
+    throw std::length_error("PreparedPolicySet: more than 2^32 SCP or RCP levels");
+  }
   for_each_entry(set_, [this](const PlanEntry& e) { plan_.push_back(e); });
 }
 

@@ -13,6 +13,8 @@
 //     manifest-missing    no manifest.json next to accounts/ (regions are taken from the folders)
 //     manifest-invalid    format_version is not 1, an unknown partition, an unusable regions list
 //     policy-parse-error  a policy document does not parse (policy::Policy::parse); it is dropped
+//     duplicate-key       a key repeated in one JSON object (a file or a policy document): the last
+//                         value is used (warning; AWS does not return such documents)
 //                         and the policy of a resource becomes unknown
 //     duplicate-id        the same id twice (listing entries, IAM entities, bucket names, two file
 //                         names decoding to the same id); the first one is kept
@@ -62,6 +64,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "accessgraph/policy/json_reader.hpp"
 #include "accessgraph/policy/parse_error.hpp"
 
 namespace accessgraph::io {
@@ -686,17 +689,17 @@ std::shared_ptr<const json> Loader::parse_text(std::string text, const std::stri
     return std::make_shared<const json>(json::object());  // the CLI prints nothing for some empty results
   }
   try {
-    policy::RepeatedKeyCounter keys;
-    auto doc = std::make_shared<const json>(json::parse(
-        view.begin(), view.end(), [&keys](int, json::parse_event_t event, json& parsed) { return keys.on(event, parsed); }));
-    if (!keys.found()) return doc;
-    // A repeated key would be read one way silently (policy::RepeatedKeyCounter): refuse the file.
-    try {
-      policy::throw_duplicate_key(view);
-    } catch (const policy::ParseError& e) {
-      problem(Severity::kError, "duplicate-key", path, e.json_pointer(), e.message());
+    auto doc = std::make_shared<json>();
+    policy::DomReader<json> reader(*doc, false);
+    reader.read(view);
+    if (reader.repeated()) {
+      // AWS does not return such documents, so the file was probably edited. Keep the last value,
+      // as nlohmann and most JSON readers do, and say so: dropping the file would lose what it
+      // holds (an SCP's Deny, say) and could turn a decision into a wrong Allowed.
+      problem(Severity::kWarning, "duplicate-key", path, reader.repeated_pointer(),
+              policy::duplicate_key_message(reader.repeated_key()) + "; the last value is used");
     }
-    return nullptr;
+    return doc;
   } catch (const json::exception& e) {
     problem(Severity::kError, "malformed-json", path, "", std::string("not valid JSON: ") + e.what());
   } catch (const std::exception& e) {
@@ -934,7 +937,16 @@ policy::PolicyPtr Loader::parse_policy(const json& value, const At& at, const st
     return nullptr;
   }
   try {
-    return policy::Policy::parse(text, name);
+    std::string repeated;
+    policy::Policy::ParseOptions options;
+    options.keep_last_repeated_key = true;  // a document AWS stored: report, do not drop
+    options.repeated_key_pointer = &repeated;
+    auto p = policy::Policy::parse(text, name, options);
+    if (!repeated.empty()) {
+      warn_at("duplicate-key", At{at.file, at.ptr + repeated},
+              "a key appears more than once in one object of the policy document; the last value is used");
+    }
+    return p;
   } catch (const policy::ParseError& e) {
     error("policy-parse-error", At{at.file, at.ptr + e.json_pointer()}, e.code() + ": " + e.message());
   } catch (const std::exception& e) {

@@ -3,6 +3,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "accessgraph/policy/json_reader.hpp"
 #include "accessgraph/policy/parse_error.hpp"
 
 namespace accessgraph::io {
@@ -64,14 +65,17 @@ Vector parse_vector(std::string_view line) {
   // Nesting deeper than a vector needs would overflow the recursive JSON code: reject it first.
   policy::check_json_depth(line, policy::kMaxJsonDepth + 8);
   json doc;
-  policy::RepeatedKeyCounter keys;  // the embedded policies are re-serialized below: catch repeats here
+  // The embedded policies are re-serialized below, which would drop a repeated key: refuse it here.
+  policy::DomReader<json> reader(doc, true);
   try {
-    doc = json::parse(line.begin(), line.end(),
-                      [&keys](int, json::parse_event_t event, json& parsed) { return keys.on(event, parsed); });
+    reader.read(line);
   } catch (const json::exception& e) {  // parse errors, and numbers beyond double range
     throw ParseError(policy::codes::kInvalidJson, std::string("not valid JSON: ") + e.what(), "");
   }
-  if (keys.found()) policy::throw_duplicate_key(line);
+  if (reader.repeated()) {
+    throw ParseError(policy::codes::kDuplicateKey, policy::duplicate_key_message(reader.repeated_key()),
+                     reader.repeated_pointer());
+  }
   if (!doc.is_object()) throw ParseError(policy::codes::kWrongType, "a vector must be a JSON object", "");
   Vector v;
   v.id = string_field(doc, "id", "");

@@ -2,6 +2,7 @@
 #include "accessgraph/policy/policy.hpp"
 
 #include <algorithm>
+#include <cstdio>
 #include <cstring>
 #include <map>
 #include <memory>
@@ -10,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "accessgraph/policy/json_reader.hpp"
 #include "accessgraph/policy/parse_error.hpp"
 
 namespace accessgraph::policy {
@@ -83,7 +85,25 @@ std::string text_of(const json& j) { return to_std(j.get_ref<const DomString&>()
 
 const char* to_string(Effect e) noexcept { return e == Effect::kAllow ? "Allow" : "Deny"; }
 
-namespace {
+std::string duplicate_key_message(std::string_view key) {
+  std::string shown;
+  for (char c : key) {  // the key as JSON would write it, so quotes and control bytes stay visible
+    const auto u = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      shown += '\\';
+      shown += c;
+    } else if (u < 0x20) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\u%04x", u);
+      shown += buf;
+    } else {
+      shown += c;
+    }
+  }
+  return "the key \"" + shown +
+         "\" appears more than once in one object; JSON readers differ on which value they keep, so the "
+         "document is ambiguous";
+}
 
 std::string escape_pointer_token(std::string_view token) {
   std::string out;
@@ -94,6 +114,8 @@ std::string escape_pointer_token(std::string_view token) {
   }
   return out;
 }
+
+namespace {
 
 // Where an element is: a JSON pointer built only when needed (errors, Statement::json_pointer).
 // The parse functions pass it as a chain of parent links on the stack, so that reading a policy
@@ -162,87 +184,6 @@ void check_json_depth(std::string_view text, int limit) {
       --depth;
     }
   }
-}
-
-namespace {
-
-// Reads JSON text as SAX events and stops at the first key that repeats an earlier key of the same
-// object, keeping the path to it.
-class RepeatedKeyFinder {
- public:
-  using json = nlohmann::json;
-  bool null() { return value(); }
-  bool boolean(bool) { return value(); }
-  bool number_integer(json::number_integer_t) { return value(); }
-  bool number_unsigned(json::number_unsigned_t) { return value(); }
-  bool number_float(json::number_float_t, const std::string&) { return value(); }
-  bool string(std::string&) { return value(); }
-  bool binary(json::binary_t&) { return value(); }
-  bool start_object(std::size_t) {
-    frames_.push_back(Frame{false, 0, {}, {}});
-    return true;
-  }
-  bool key(std::string& k) {
-    Frame& f = frames_.back();
-    if (std::find(f.keys.begin(), f.keys.end(), k) != f.keys.end()) {
-      repeated_ = k;
-      pointer_ = path_to_top() + "/" + escape_pointer_token(k);
-      return false;  // stop: found
-    }
-    f.keys.push_back(k);
-    f.key = k;
-    return true;
-  }
-  bool end_object() { return leave(); }
-  bool start_array(std::size_t) {
-    frames_.push_back(Frame{true, 0, {}, {}});
-    return true;
-  }
-  bool end_array() { return leave(); }
-  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) { return false; }
-
-  const std::optional<std::string>& repeated() const noexcept { return repeated_; }
-  const std::string& pointer() const noexcept { return pointer_; }
-
- private:
-  struct Frame {
-    bool array;
-    std::size_t index;  // arrays: the element being read
-    std::string key;    // objects: the member being read
-    std::vector<std::string> keys;
-  };
-  bool value() {
-    if (!frames_.empty() && frames_.back().array) ++frames_.back().index;
-    return true;
-  }
-  bool leave() {
-    frames_.pop_back();
-    return value();  // the finished object/array was one value of its parent
-  }
-  std::string path_to_top() const {
-    std::string out;
-    for (std::size_t i = 0; i + 1 < frames_.size(); ++i) {
-      out += "/";
-      out += frames_[i].array ? std::to_string(frames_[i].index) : escape_pointer_token(frames_[i].key);
-    }
-    return out;
-  }
-  std::vector<Frame> frames_;
-  std::optional<std::string> repeated_;
-  std::string pointer_;
-};
-
-}  // namespace
-
-void throw_duplicate_key(std::string_view text, const std::string& pointer_prefix) {
-  RepeatedKeyFinder finder;
-  nlohmann::json::sax_parse(text.begin(), text.end(), &finder);
-  if (!finder.repeated()) return;
-  throw ParseError(codes::kDuplicateKey,
-                   "the key \"" + *finder.repeated() +
-                       "\" appears more than once in one object; JSON readers differ on which value they keep, "
-                       "so the policy is ambiguous",
-                   pointer_prefix + finder.pointer());
 }
 
 namespace {
@@ -446,6 +387,10 @@ Statement parse_statement(const json& j, const Loc& at, std::size_t index, bool 
 }  // namespace
 
 std::shared_ptr<Policy> Policy::parse(std::string_view text, std::string name) {
+  return parse(text, std::move(name), ParseOptions{});
+}
+
+std::shared_ptr<Policy> Policy::parse(std::string_view text, std::string name, const ParseOptions& options) {
   if (text.size() > kMaxPolicyBytes) {
     throw ParseError(codes::kTooLarge, "the policy is " + std::to_string(text.size()) + " bytes; the limit is " +
                                            std::to_string(kMaxPolicyBytes), "");
@@ -453,14 +398,18 @@ std::shared_ptr<Policy> Policy::parse(std::string_view text, std::string name) {
   check_json_depth(text, kMaxJsonDepth);
   t_dom_arena.rewind();
   json doc;
-  RepeatedKeyCounter keys;
+  DomReader<json> reader(doc, !options.keep_last_repeated_key);
   try {
-    doc = json::parse(text.begin(), text.end(),
-                      [&keys](int, json::parse_event_t event, json& parsed) { return keys.on(event, parsed); });
+    reader.read(text);
   } catch (const json::exception& e) {  // parse errors, and numbers beyond double range (out_of_range)
     throw ParseError(codes::kInvalidJson, "not valid JSON: " + std::string(e.what()), "");
   }
-  if (keys.found()) throw_duplicate_key(text);
+  if (reader.repeated()) {
+    if (!options.keep_last_repeated_key) {
+      throw ParseError(codes::kDuplicateKey, duplicate_key_message(reader.repeated_key()), reader.repeated_pointer());
+    }
+    if (options.repeated_key_pointer) *options.repeated_key_pointer = reader.repeated_pointer();
+  }
   const Loc root;
   if (!doc.is_object()) wrong_type(doc, "a policy object", root);
 

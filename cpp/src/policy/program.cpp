@@ -6,6 +6,7 @@
 #include <cstring>
 #include <functional>
 #include <new>
+#include <stdexcept>
 #include <string>
 
 #include "accessgraph/policy/policy.hpp"
@@ -442,6 +443,8 @@ Program::Program(const std::vector<Statement>& statements) {
   h.values_at = static_cast<std::uint32_t>(h.conds_at + cond_bytes);
   h.chars_at = static_cast<std::uint32_t>(h.values_at + value_bytes);
   bytes_ = h.chars_at + b.chars.size();
+  if (bytes_ > 0xFFFFFFFFu) throw std::length_error("policy program too large");
+  h.bytes = static_cast<std::uint32_t>(bytes_);
   allocate(bytes_);
   unsigned char* out = writable();
   std::memcpy(out, &h, sizeof h);

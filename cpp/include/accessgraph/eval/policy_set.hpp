@@ -41,9 +41,7 @@ struct PlanEntry {
   const policy::Statement* statements;  // the full model: what the program leaves to it
   const policy::Policy* policy;         // for explanations
   PolicyKind kind;
-  std::uint8_t reserved = 0;
-  std::uint16_t level = 0;  // SCPs and RCPs: the index of their level in the set
-  std::uint32_t reserved2 = 0;
+  std::uint32_t level = 0;  // SCPs and RCPs: the index of their level in the set
 };
 static_assert(sizeof(PlanEntry) == 32, "two entries per cache line");
 

@@ -76,6 +76,14 @@ class alignas(64) Policy {
  public:
   // Throws ParseError. `name` labels the policy in explanations.
   static std::shared_ptr<Policy> parse(std::string_view json_text, std::string name = {});
+  struct ParseOptions {
+    // A key repeated in one JSON object is refused (ParseError `duplicate-key`), since JSON readers
+    // differ on which value they keep. Snapshots hold documents AWS stored: there the last value is
+    // kept, as most readers do, and the repetition's JSON pointer is reported here.
+    bool keep_last_repeated_key = false;
+    std::string* repeated_key_pointer = nullptr;
+  };
+  static std::shared_ptr<Policy> parse(std::string_view json_text, std::string name, const ParseOptions& options);
 
   const std::string& name() const noexcept { return name_; }
   const std::string& id() const noexcept { return id_; }
@@ -89,6 +97,10 @@ class alignas(64) Policy {
       : statements_(std::move(statements)), name_(std::move(name)), id_(std::move(id)), version_(version) {
     program_ = Program(statements_);
   }
+  // Immutable once built: evaluation plans (eval::PreparedPolicySet) point into its program and
+  // statements, which assigning another policy to it would free.
+  Policy& operator=(const Policy&) = delete;
+  Policy& operator=(Policy&&) = delete;
 
  private:
   Program program_;  // first: read by every evaluation
@@ -126,42 +138,7 @@ inline constexpr int kMaxJsonDepth = 64;
 // Throws ParseError `too-deep` when `text` nests arrays/objects deeper than `limit`.
 void check_json_depth(std::string_view text, int limit);
 
-// Repeated object keys. RFC 8259 (section 4) says only that names SHOULD be unique, and JSON
-// readers differ on which value of a repeated key they keep: {"Effect": "Deny", "Effect": "Allow"}
-// is a Deny to one reader and an Allow to another. A policy is therefore refused with ParseError
-// `duplicate-key` instead of being read one way silently.
-//
-// RepeatedKeyCounter is handed to nlohmann's parser as its callback (through a lambda that holds
-// it by reference): it counts the keys of each object as the document is built and notes when an
-// object ends with fewer members than keys. That costs little; only then does
-// throw_duplicate_key() read the text again to name the key and its JSON pointer.
-class RepeatedKeyCounter {
- public:
-  template <class Event, class Json>
-  bool on(Event event, const Json& parsed) {
-    switch (event) {
-      case Event::object_start: counts_.push_back(0); break;
-      case Event::key: if (!counts_.empty()) ++counts_.back(); break;
-      case Event::object_end:
-        if (!counts_.empty()) {
-          if (parsed.is_object() && parsed.size() != counts_.back()) found_ = true;
-          counts_.pop_back();
-        }
-        break;
-      default: break;
-    }
-    return true;
-  }
-  bool found() const noexcept { return found_; }
-
- private:
-  std::vector<std::size_t> counts_;
-  bool found_ = false;
-};
-
-// Throws ParseError `duplicate-key` naming the first key of `text` that repeats an earlier key of
-// its object, at `pointer_prefix` + the JSON pointer of the repetition. Returns if there is none
-// (or `text` is not valid JSON).
-void throw_duplicate_key(std::string_view text, const std::string& pointer_prefix = {});
+// The message of ParseError `duplicate-key` for `key` (policy/json_reader.hpp).
+std::string duplicate_key_message(std::string_view key);
 
 }  // namespace accessgraph::policy

@@ -136,6 +136,7 @@ class ProgramView {
   std::size_t size() const noexcept { return buffer_ ? header().count : 0; }
   const Stmt& statement(std::size_t i) const noexcept { return stmts()[i]; }
   const void* data() const noexcept { return buffer_; }  // for prefetching
+  std::size_t block_bytes() const noexcept { return buffer_ ? header().bytes : 0; }  // readable from data()
 
   static bool may_name_service(const Stmt& s, std::uint32_t service_hash) noexcept {
     if (s.service_count == 0) return true;
@@ -162,7 +163,7 @@ class ProgramView {
   struct Header {
     std::uint32_t count;  // statements (a policy of at most 1 MiB has fewer than 2^32)
     std::uint32_t pats_at, arns_at, whos_at, conds_at, values_at, chars_at;
-    std::uint32_t reserved;
+    std::uint32_t bytes;  // of the whole block, header included
   };
   static constexpr std::size_t kHeaderBytes = 32;
   const Header& header() const noexcept { return *reinterpret_cast<const Header*>(buffer_); }
