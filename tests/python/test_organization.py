@@ -152,6 +152,26 @@ def test_problems_are_recorded_and_loading_goes_on(tmp_path: Path) -> None:
     assert org.counts()["accounts"] == 4
 
 
+def test_a_repeated_key_in_a_snapshot_file_is_a_warning_and_the_last_value_is_kept(tmp_path: Path) -> None:
+    # RFC 8259 section 4: readers differ on which value of a repeated key they keep; AWS does not
+    # return such documents, so the loader says so and keeps the document (dropping it could lose
+    # a Deny) with the last value.
+    import shutil
+
+    snap = tmp_path / "snap"
+    shutil.copytree(P1, snap)
+    policy_file = next((snap / "accounts").glob("*/global/s3api/get-bucket-policy/*.json"))
+    text = policy_file.read_text()
+    assert text.lstrip().startswith("{")
+    policy_file.write_text('{"Repeated": 1, "Repeated": 2, ' + text.lstrip()[1:])
+    org = ag.load_snapshot(snap)
+    found = [p for p in org.problems if p.code == "duplicate-key"]
+    assert len(found) == 1, org.problems
+    assert found[0].file.endswith(policy_file.name) and found[0].json_pointer == "/Repeated"
+    assert found[0].severity == "warning"
+    assert not [p for p in org.problems if p.file.endswith(policy_file.name) and p.code != "duplicate-key"]
+
+
 def test_cli_load_json_prints_only_json() -> None:
     p = subprocess.run([sys.executable, "-m", "accessgraph", "load", str(P1), "--format", "json"], capture_output=True,
                        text=True, timeout=120)
