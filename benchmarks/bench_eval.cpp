@@ -61,6 +61,26 @@ double thread_cpu_s() {
   return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
 }
 
+// Passes `a` and `b` run in turn until together they have taken `min_time` seconds of CPU time, so
+// that a change in the machine's speed (other tenants of the host) falls on both alike.
+struct Alternation {
+  double a = 0, b = 0;  // CPU seconds of each
+  std::size_t rounds = 0;
+};
+Alternation alternate(const std::function<void()>& a, const std::function<void()>& b, double min_time) {
+  Alternation t;
+  while (t.a + t.b < min_time) {
+    double c0 = thread_cpu_s();
+    a();
+    t.a += thread_cpu_s() - c0;
+    c0 = thread_cpu_s();
+    b();
+    t.b += thread_cpu_s() - c0;
+    ++t.rounds;
+  }
+  return t;
+}
+
 double median_of(std::vector<double> v) {
   if (v.empty()) return 0;
   std::sort(v.begin(), v.end());
@@ -316,19 +336,12 @@ int run(const Options& opt) {
     {
       Rates plain, ratio;
       for (int r = 0; r < opt.runs; ++r) {
-        double with = 0, without = 0;
-        std::size_t rounds = 0;
-        while (with + without < opt.min_time) {
-          double c0 = thread_cpu_s();
-          for (const auto& v : vectors) sink += static_cast<std::size_t>(ag::eval::evaluate(v.request, v.policies));
-          with += thread_cpu_s() - c0;
-          c0 = thread_cpu_s();
-          for (const auto& v : vectors) sink += static_cast<std::size_t>(ag::eval::evaluate(v.request, v.policies.set()));
-          without += thread_cpu_s() - c0;
-          ++rounds;
-        }
-        plain.cpu.push_back(static_cast<double>(rounds * vectors.size()) / without);
-        ratio.cpu.push_back(without / with);
+        const Alternation t = alternate(
+            [&] { for (const auto& v : vectors) sink += static_cast<std::size_t>(ag::eval::evaluate(v.request, v.policies)); },
+            [&] { for (const auto& v : vectors) sink += static_cast<std::size_t>(ag::eval::evaluate(v.request, v.policies.set())); },
+            opt.min_time);
+        plain.cpu.push_back(static_cast<double>(t.rounds * vectors.size()) / t.b);
+        ratio.cpu.push_back(t.b / t.a);
       }
       figures.push_back({"eval_plain_set_decisions_per_s", "evaluate(), PolicySet not prepared", "decisions/s",
                          plain.median(), plain.best(), 0});
@@ -343,20 +356,17 @@ int run(const Options& opt) {
     // the host) out of the difference.
     Rates cold, warm;  // decisions per CPU second
     for (int r = 0; r < opt.runs; ++r) {
-      double once = 0, twice = 0;
-      std::size_t rounds = 0;
-      while (once + twice < opt.min_time) {
-        double c0 = thread_cpu_s();
-        for (const auto& v : vectors) sink += static_cast<std::size_t>(ag::eval::evaluate(v.request, v.policies));
-        once += thread_cpu_s() - c0;
-        c0 = thread_cpu_s();
-        for (const auto& v : vectors) {
-          sink += static_cast<std::size_t>(ag::eval::evaluate(v.request, v.policies));
-          sink += static_cast<std::size_t>(ag::eval::evaluate(v.request, v.policies));
-        }
-        twice += thread_cpu_s() - c0;
-        ++rounds;
-      }
+      const Alternation t = alternate(
+          [&] { for (const auto& v : vectors) sink += static_cast<std::size_t>(ag::eval::evaluate(v.request, v.policies)); },
+          [&] {
+            for (const auto& v : vectors) {
+              sink += static_cast<std::size_t>(ag::eval::evaluate(v.request, v.policies));
+              sink += static_cast<std::size_t>(ag::eval::evaluate(v.request, v.policies));
+            }
+          },
+          opt.min_time);
+      const double once = t.a, twice = t.b;
+      const std::size_t rounds = t.rounds;
       const double decisions = static_cast<double>(rounds * vectors.size());
       cold.cpu.push_back(decisions / once);
       if (twice > once) warm.cpu.push_back(decisions / (twice - once));
