@@ -335,6 +335,19 @@ TEST(PolicySetInput, PreparedSetCopiesOutliveTheirSource) {
   EXPECT_EQ(name(accessgraph::eval::evaluate(req(kAlice, "s3:PutObject", kObject, kA), *copy)), name(kExplicit));
   const accessgraph::eval::PreparedPolicySet empty;
   EXPECT_EQ(name(accessgraph::eval::evaluate(s3_get(kAlice), empty)), name(kImplicit));
+  // More policies than a prepared set keeps inline: the same, with the plan on the heap.
+  std::optional<accessgraph::eval::PreparedPolicySet> big;
+  {
+    std::vector<PolicyPtr> ids;
+    for (int i = 0; i < 9; ++i) ids.push_back(policy(allow("ec2:*")));
+    ids.push_back(policy(allow("s3:*")));
+    ids.push_back(policy(deny("s3:PutObject")));
+    const accessgraph::eval::PreparedPolicySet prepared(identity(std::move(ids)));
+    big = prepared;
+  }
+  EXPECT_EQ(name(accessgraph::eval::evaluate(s3_get(kAlice), *big)), name(kAllowed));
+  EXPECT_EQ(name(accessgraph::eval::evaluate(req(kAlice, "s3:PutObject", kObject, kA), *big)), name(kExplicit));
+  EXPECT_EQ(big->end() - big->begin(), 11);
 }
 
 // Level indices are not truncated: with 70,000 levels that all allow, the decision is Allowed, and

@@ -3,6 +3,7 @@
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic-cross-account.html
 #include "accessgraph/eval/authorizer.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <stdexcept>
@@ -432,7 +433,14 @@ PreparedPolicySet::PreparedPolicySet(PolicySet set) : set_(std::move(set)) {
   if (set_.scp_levels.size() > UINT32_MAX || set_.rcp_levels.size() > UINT32_MAX) {
     throw std::length_error("PreparedPolicySet: more than 2^32 SCP or RCP levels");
   }
-  for_each_entry(set_, [this](const PlanEntry& e) { plan_.push_back(e); });
+  std::vector<PlanEntry> plan;
+  for_each_entry(set_, [&plan](const PlanEntry& e) { plan.push_back(e); });
+  count_ = plan.size();
+  if (count_ <= kInline) {
+    std::copy(plan.begin(), plan.end(), inline_);
+  } else {
+    more_ = std::move(plan);
+  }
 }
 
 DecisionKind evaluate(const Request& req, const PreparedPolicySet& prepared) noexcept {

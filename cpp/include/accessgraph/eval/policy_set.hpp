@@ -38,9 +38,9 @@ struct PolicySet {
 // without the Policy object between them.
 struct PlanEntry {
   policy::ProgramView program;
-  const policy::Statement* statements;  // the full model: what the program leaves to it
-  const policy::Policy* policy;         // for explanations
-  PolicyKind kind;
+  const policy::Statement* statements = nullptr;  // the full model: what the program leaves to it
+  const policy::Policy* policy = nullptr;         // for explanations
+  PolicyKind kind = PolicyKind::kIdentity;
   std::uint32_t level = 0;  // SCPs and RCPs: the index of their level in the set
 };
 static_assert(sizeof(PlanEntry) == 32, "two entries per cache line");
@@ -56,11 +56,17 @@ class PreparedPolicySet {
   explicit PreparedPolicySet(PolicySet set);
 
   const PolicySet& set() const noexcept { return set_; }
-  const PlanEntry* begin() const noexcept { return plan_.data(); }
-  const PlanEntry* end() const noexcept { return plan_.data() + plan_.size(); }
+  const PlanEntry* begin() const noexcept { return count_ <= kInline ? inline_ : more_.data(); }
+  const PlanEntry* end() const noexcept { return begin() + count_; }
 
  private:
-  std::vector<PlanEntry> plan_;  // identity policies, boundary, session policy, SCPs, RCPs, resource policy
+  // Identity policies, boundary, session policy, SCPs, RCPs, resource policy. Up to kInline
+  // entries are kept in the object itself: next to the request when both are held together (as in
+  // io::Vector), where reading one brings the other.
+  static constexpr std::size_t kInline = 6;
+  std::size_t count_ = 0;
+  PlanEntry inline_[kInline];
+  std::vector<PlanEntry> more_;  // all entries, when there are more than kInline
   PolicySet set_;
 };
 
