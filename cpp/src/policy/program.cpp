@@ -442,10 +442,10 @@ Program::Program(const std::vector<Statement>& statements) {
   h.conds_at = static_cast<std::uint32_t>(h.whos_at + who_bytes);
   h.values_at = static_cast<std::uint32_t>(h.conds_at + cond_bytes);
   h.chars_at = static_cast<std::uint32_t>(h.values_at + value_bytes);
-  bytes_ = h.chars_at + b.chars.size();
-  if (bytes_ > 0xFFFFFFFFu) throw std::length_error("policy program too large");
-  h.bytes = static_cast<std::uint32_t>(bytes_);
-  allocate(bytes_);
+  const std::size_t bytes = h.chars_at + b.chars.size();
+  if (bytes > 0xFFFFFFFFu) throw std::length_error("policy program too large");
+  h.bytes = static_cast<std::uint32_t>(bytes);
+  allocate(bytes);
   unsigned char* out = writable();
   std::memcpy(out, &h, sizeof h);
   if (!b.stmts.empty()) std::memcpy(out + kHeaderBytes, b.stmts.data(), b.stmts.size() * sizeof(Stmt));
@@ -472,15 +472,14 @@ Program::~Program() {
 void Program::swap(Program& other) noexcept {
   std::swap(buffer_, other.buffer_);
   std::swap(chunk_, other.chunk_);
-  std::swap(bytes_, other.bytes_);
 }
 
 Program& Program::operator=(const Program& other) {
   if (this == &other) return *this;
-  bytes_ = other.bytes_;
   if (other.buffer_) {
-    allocate(bytes_);
-    std::memcpy(writable(), other.buffer_, bytes_);
+    const std::size_t bytes = other.block_bytes();
+    allocate(bytes);
+    std::memcpy(writable(), other.buffer_, bytes);
   } else {
     if (chunk_) static_cast<ProgramChunk*>(chunk_)->release();
     chunk_ = nullptr;

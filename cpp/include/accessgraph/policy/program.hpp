@@ -204,19 +204,17 @@ class Program : public ProgramView {
   ~Program();
   void swap(Program& other) noexcept;
 
-  std::size_t bytes() const noexcept { return bytes_; }
   const ProgramView& view() const noexcept { return *this; }
 
  private:
   void allocate(std::size_t bytes);
   unsigned char* writable() noexcept { return const_cast<unsigned char*>(buffer_); }
   void* chunk_ = nullptr;
-  std::size_t bytes_ = 0;
 };
 
 static_assert(sizeof(Program::Stmt) == 44, "documented size");
 static_assert(sizeof(ProgramView) == 8, "one pointer: copied into evaluation plans");
-static_assert(sizeof(Program) == 24, "see Policy");
+static_assert(sizeof(Program) == 16, "see Policy");
 static_assert(sizeof(Program::Pat) == 24, "documented size");
 static_assert(sizeof(Program::Arn) == 48, "documented size");
 static_assert(sizeof(Program::Who) == 16, "documented size");
